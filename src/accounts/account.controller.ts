@@ -1,0 +1,73 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, UserRoles } from '../auth/access.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { IdParamPipe } from '../common/http/id-param.pipe.js';
+import { Page, PageQuery } from '../common/pagination/page-query.dto.js';
+import { ROLES } from '../scopes/scope-catalogue.js';
+import { AccountService } from './account.service.js';
+import {
+  AccountResponse,
+  ApiAccessRequest,
+  CreateUserRequest,
+  IpAllowlistRequest,
+  UpdateUserRequest,
+  UserResponse,
+} from './dto/account.dto.js';
+import { TeamService } from './team.service.js';
+
+@ApiTags('account')
+@Controller('v1/account')
+export class AccountController {
+  constructor(
+    private readonly account: AccountService,
+    private readonly team: TeamService,
+  ) {}
+
+  @Get()
+  @UserRoles(...ROLES)
+  get(@CurrentPrincipal() principal: Principal): Promise<AccountResponse> {
+    return this.account.get(principal);
+  }
+
+  @Put('api-access')
+  @UserRoles('owner')
+  setApiAccess(@CurrentPrincipal() principal: Principal, @Body() request: ApiAccessRequest): Promise<AccountResponse> {
+    return this.account.setApiAccess(principal, request.enabled);
+  }
+
+  @Put('ip-allowlist')
+  @UserRoles('owner')
+  setIpAllowlist(@CurrentPrincipal() principal: Principal, @Body() request: IpAllowlistRequest): Promise<AccountResponse> {
+    return this.account.setIpAllowlist(principal, request.cidrs);
+  }
+
+  @Get('users')
+  @UserRoles('owner')
+  listUsers(@CurrentPrincipal() principal: Principal, @Query() page: PageQuery): Promise<Page<UserResponse>> {
+    return this.team.list(principal, page);
+  }
+
+  @Post('users')
+  @UserRoles('owner')
+  createUser(@CurrentPrincipal() principal: Principal, @Body() request: CreateUserRequest): Promise<UserResponse> {
+    return this.team.create(principal, request);
+  }
+
+  @Patch('users/:id')
+  @UserRoles('owner')
+  updateUser(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', IdParamPipe) id: string,
+    @Body() request: UpdateUserRequest,
+  ): Promise<UserResponse> {
+    return this.team.update(principal, id, request);
+  }
+
+  @Delete('users/:id')
+  @HttpCode(204)
+  @UserRoles('owner')
+  removeUser(@CurrentPrincipal() principal: Principal, @Param('id', IdParamPipe) id: string): Promise<void> {
+    return this.team.remove(principal, id);
+  }
+}

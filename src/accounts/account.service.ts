@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { normaliseAllowlist } from '../common/net/ip-allowlist.js';
+import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import { Company } from './company.entity.js';
+import { AccountResponse } from './dto/account.dto.js';
+
+@Injectable()
+export class AccountService {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  async get(principal: Principal): Promise<AccountResponse> {
+    return AccountResponse.of(await this.company(principal.companyId));
+  }
+
+  async setApiAccess(principal: Principal, enabled: boolean): Promise<AccountResponse> {
+    await this.uow.repository(Company).update({ id: principal.companyId }, { apiEnabled: enabled });
+    return this.get(principal);
+  }
+
+  async setIpAllowlist(principal: Principal, cidrs: string[]): Promise<AccountResponse> {
+    const ipAllowlist = normaliseAllowlist(cidrs, 'cidrs');
+    await this.uow.repository(Company).update({ id: principal.companyId }, { ipAllowlist });
+    return this.get(principal);
+  }
+
+  private async company(companyId: string): Promise<Company> {
+    const company = await this.uow.repository(Company).findOne({ where: { id: companyId } });
+    if (!company) throw DomainError.notFound('Account');
+    return company;
+  }
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Principal } from '../auth/principal.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { paginate, mapPage } from '../common/pagination/keyset.js';
+import type { Page, PageQuery } from '../common/pagination/page-query.dto.js';
+import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import { isUniqueViolation } from '../infra/database/pg-errors.js';
+import { Company } from './company.entity.js';
+import { type CreateUserRequest, type UpdateUserRequest, UserResponse } from './dto/account.dto.js';
+import { PasswordHasher } from './password-hasher.js';
+import { RefreshTokenService } from './refresh-token.service.js';
+import { User } from './user.entity.js';
+
+/** The company's users. Changes that could remove the last owner lock the company row first. */
+@Injectable()
+export class TeamService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly passwords: PasswordHasher,
+    private readonly refreshTokens: RefreshTokenService,
+  ) {}
+
+  async list(principal: Principal, page: PageQuery): Promise<Page<UserResponse>> {
+    const query = this.uow
+      .repository(User)
+      .createQueryBuilder('user')
+      .where('user.companyId = :companyId AND user.removedAt IS NULL', { companyId: principal.companyId });
+    return mapPage(await paginate(query, page), UserResponse.of);
+  }
+
+  async create(principal: Principal, request: CreateUserRequest): Promise<UserResponse> {
+    const passwordHash = await this.passwords.hash(request.password);
+    try {
+      return await this.uow.run(async (manager) => {
+        const user = manager.create(User, { ...request, passwordHash, companyId: principal.companyId });
+        await manager.save(user);
+        return UserResponse.of(user);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_active_unique')) throw new DomainError('conflict', 'A user with this e-mail already exists.');
+      throw error;
+    }
+  }
+
+  update(principal: Principal, userId: string, request: UpdateUserRequest): Promise<UserResponse> {
+    return this.uow.run(async (manager) => {
+      const user = await this.lockedMember(manager, principal.companyId, userId);
+      if (request.role && request.role !== 'owner' && user.role === 'owner') await this.keepAnOwner(manager, principal.companyId);
+      Object.assign(user, request);
+      await manager.save(user);
+      return UserResponse.of(user);
+    });
+  }
+
+  async remove(principal: Principal, userId: string): Promise<void> {
+    await this.uow.run(async (manager) => {
+      const user = await this.lockedMember(manager, principal.companyId, userId);
+      if (user.role === 'owner') await this.keepAnOwner(manager, principal.companyId);
+      await manager.update(User, { id: user.id }, { removedAt: new Date() });
+      await this.refreshTokens.revokeAllForUser(user.id);
+    });
+  }
+
+  private async lockedMember(manager: EntityManager, companyId: string, userId: string): Promise<User> {
+    await manager.findOne(Company, { where: { id: companyId }, lock: { mode: 'pessimistic_write' } });
+    const user = await manager.findOne(User, { where: { id: userId, companyId } });
+    if (!user || user.removedAt) throw DomainError.notFound('User');
+    return user;
+  }
+
+  private async keepAnOwner(manager: EntityManager, companyId: string): Promise<void> {
+    const owners = await manager
+      .getRepository(User)
+      .createQueryBuilder('user')
+      .where("user.companyId = :companyId AND user.role = 'owner' AND user.removedAt IS NULL", { companyId })
+      .getCount();
+    if (owners <= 1) throw new DomainError('conflict', 'A company must keep at least one owner.');
+  }
+}

@@ -1,0 +1,57 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
+import { RouteTable } from './common/http/route-table.js';
+import { RequestValidationPipe } from './common/http/validation.pipe.js';
+import { AppConfig } from './config/app-config.js';
+import { HealthModule } from './health/health.module.js';
+import { DatabaseModule } from './infra/database/database.module.js';
+import { LOGGER, type AppLogger } from './infra/logging/logger.js';
+import { ScopesModule } from './scopes/scopes.module.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  logger: AppLogger;
+  routes: RouteTable;
+}
+
+/** Configuration, logger and the route table, available everywhere. */
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: AppConfig, useValue: options.config },
+        { provide: LOGGER, useValue: options.logger },
+        { provide: RouteTable, useValue: options.routes },
+      ],
+      exports: [AppConfig, LOGGER, RouteTable],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(options),
+        DatabaseModule.forRoot(options.databaseUrl, options.config.DB_POOL_SIZE),
+        AuthModule,
+        AccountsModule,
+        ScopesModule,
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useClass: RequestValidationPipe },
+      ],
+    };
+  }
+}

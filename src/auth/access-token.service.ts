@@ -1,0 +1,40 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig } from '../config/app-config.js';
+import { DomainError } from '../common/errors/domain-error.js';
+
+/** Claims of Fleetgate's short-lived access tokens: `sub` is a user id or, for key tokens, the key's publicId. */
+export type AccessTokenClaims =
+  | { typ: 'user'; sub: string; cid: string }
+  | { typ: 'key'; sub: string; cid: string; gen: number };
+
+const ISSUER = 'fleetgate';
+
+@Injectable()
+export class AccessTokenService {
+  constructor(
+    private readonly jwt: JwtService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  get userTokenTtlSeconds(): number {
+    return this.config.ACCESS_TOKEN_TTL_SECONDS;
+  }
+
+  sign(claims: AccessTokenClaims, ttlSeconds: number): string {
+    return this.jwt.sign({ ...claims }, { expiresIn: ttlSeconds, issuer: ISSUER, algorithm: 'HS256' });
+  }
+
+  /** Any failure (signature, expiry, shape) is the same 401 to the client. */
+  verify(token: string): AccessTokenClaims {
+    try {
+      const claims = this.jwt.verify<AccessTokenClaims & { iss: string }>(token, { issuer: ISSUER, algorithms: ['HS256'] });
+      if ((claims.typ === 'user' || claims.typ === 'key') && typeof claims.sub === 'string' && typeof claims.cid === 'string') {
+        return claims;
+      }
+    } catch {
+      // fall through to the one answer for every bad token
+    }
+    throw new DomainError('invalid_credentials', 'The access token is invalid or expired.');
+  }
+}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { User } from '../accounts/user.entity.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import { ROLE_SCOPES } from '../scopes/scope-catalogue.js';
+import { AccessTokenService } from './access-token.service.js';
+import type { Principal } from './principal.js';
+
+/**
+ * Turns any bearer credential into a Principal with one database round trip, read fresh on every
+ * request: a demotion, removal or revocation takes effect on the very next request, on every instance.
+ */
+@Injectable()
+export class AuthenticationService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly accessTokens: AccessTokenService,
+  ) {}
+
+  async authenticate(token: string, _ip: string): Promise<Principal> {
+    const claims = this.accessTokens.verify(token);
+    switch (claims.typ) {
+      case 'user':
+        return this.userPrincipal(claims.sub, claims.cid);
+      case 'key':
+        throw new DomainError('invalid_credentials', 'The access token is invalid or expired.');
+    }
+  }
+
+  private async userPrincipal(userId: string, companyId: string): Promise<Principal> {
+    const user = await this.uow.repository(User).findOne({ where: { id: userId, companyId } });
+    if (!user || user.removedAt) throw new DomainError('invalid_credentials', 'The access token is invalid or expired.');
+    return {
+      type: 'user',
+      credential: 'user_token',
+      companyId: user.companyId,
+      userId: user.id,
+      role: user.role,
+      name: user.name,
+      scopes: ROLE_SCOPES[user.role],
+    };
+  }
+}

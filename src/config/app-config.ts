@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** Every setting the service reads, validated once at start. Names match the environment variables. */
+export class AppConfig {
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  DATA_DIR = './data';
+
+  /** Pool size; on the embedded database also the socket server's connection limit. */
+  @Transform(toInt) @IsInt() @Min(2) @Max(200)
+  DB_POOL_SIZE = 10;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  /** Server-side pepper for the keyed hash of API-key secrets. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'API_KEY_PEPPER must be at least 32 characters' })
+  API_KEY_PEPPER?: string;
+
+  @Transform(toInt) @IsInt() @Min(60) @Max(86_400)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  @Transform(toInt) @IsInt() @Min(300) @Max(90 * 86_400)
+  REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
+
+  /** Comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed; empty = none. */
+  @IsString()
+  TRUST_PROXY = '';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_PER_MINUTE = 1200;
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @Transform(toInt) @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+
+  @Transform(toBool) @IsBoolean()
+  JOBS_ENABLED = true;
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Builds the configuration from an environment. Secrets that are not given are generated and kept in
+ * DATA_DIR on the embedded database; on PostgreSQL (several instances) they must be given explicitly.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const known = Object.keys(new AppConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'API_KEY_PEPPER', 'REDIS_URL']);
+  const raw = Object.fromEntries(Object.entries(env).filter(([key]) => known.includes(key)));
+  const config = plainToInstance(AppConfig, raw);
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    throw new ConfigError(`Invalid configuration: ${first.property}: ${message}`);
+  }
+  config.DATA_DIR = resolve(config.DATA_DIR);
+  for (const name of ['JWT_SECRET', 'API_KEY_PEPPER'] as const) {
+    if (config[name]) continue;
+    if (config.DATABASE_URL) {
+      throw new ConfigError(`Invalid configuration: ${name} is required when DATABASE_URL is set`);
+    }
+    config[name] = persistedSecret(config.DATA_DIR, name.toLowerCase());
+  }
+  return config;
+}
+
+function persistedSecret(dataDir: string, name: string): string {
+  const file = join(dataDir, `${name}.secret`);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** Non-optional view used by services once loadConfig has filled the secrets in. */
+export function requireSetting(value: string | undefined, name: string): string {
+  if (!value) throw new ConfigError(`Invalid configuration: ${name} is missing`);
+  return value;
+}

@@ -1,0 +1,4 @@
+import { Foundation1763870400000 } from './1763870400000-foundation.js';
+
+/** Every migration, oldest first. Append new ones; never edit one that has been committed. */
+export const migrations = [Foundation1763870400000];
