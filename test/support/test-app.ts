@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
+import supertest from 'supertest';
+import { DataSource } from 'typeorm';
+import { inject } from 'vitest';
+import { createApp } from '../../src/app.factory.js';
+import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
+import { createLogger } from '../../src/infra/logging/logger.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  http: () => supertest.Agent;
+  dataSource: DataSource;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Capture log lines (e.g. to prove no secret is logged). */
+  logDestination?: DestinationStream;
+  /** Reuse this embedded database instead of a fresh one (two instances on one database). */
+  databaseUrl?: string;
+}
+
+const TEST_SECRETS = {
+  JWT_SECRET: 'test-jwt-secret-0123456789-abcdefghijklmnop',
+  API_KEY_PEPPER: 'test-api-key-pepper-0123456789-abcdefghijkl',
+};
+
+/**
+ * A full app on a real database: PostgreSQL when DATABASE_URL is set (CI), else a fresh in-memory
+ * PGlite started from the migrated snapshot. Tests isolate themselves by signing up their own companies.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  const config = loadConfig({
+    ...TEST_SECRETS,
+    LOG_LEVEL: options.logDestination ? 'info' : 'silent',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'fleetgate-test-')),
+    DB_POOL_SIZE: '8',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...options.env,
+  });
+  const snapshotPath = inject('pgliteSnapshotPath');
+  const running = await createApp({
+    config,
+    logger: createLogger(config.LOG_LEVEL, options.logDestination),
+    embeddedSnapshot: databaseUrl ? undefined : new Blob([readFileSync(snapshotPath)]),
+  });
+  const server = running.app.getHttpServer();
+  return {
+    app: running.app,
+    config,
+    http: () => supertest.agent(server),
+    dataSource: running.app.get(DataSource),
+    databaseUrl: running.databaseUrl,
+    close: running.close,
+  };
+}
