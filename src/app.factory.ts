@@ -21,7 +21,7 @@ export interface RunningApp {
   app: NestFastifyApplication;
   databaseUrl: string;
   /** Stops the app (in-flight requests finish, pools close), then the embedded database. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Builds the whole service: database (embedded or PostgreSQL), migrations, Nest on Fastify, docs. */
@@ -65,7 +65,7 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
     return {
       app,
       databaseUrl,
-      async close() {
+      close: async () => {
         await app.close();
         await embedded?.stop();
       },

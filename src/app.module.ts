@@ -1,13 +1,15 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
 import { RouteTable } from './common/http/route-table.js';
+import { WriteTransactionInterceptor } from './common/operations/write-transaction.interceptor.js';
 import { RequestValidationPipe } from './common/http/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
 import { HealthModule } from './health/health.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
+import { JobsModule } from './infra/jobs/jobs.module.js';
 import { LOGGER, type AppLogger } from './infra/logging/logger.js';
 import { ScopesModule } from './scopes/scopes.module.js';
 
@@ -43,6 +45,7 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(options),
         DatabaseModule.forRoot(options.databaseUrl, options.config.DB_POOL_SIZE),
+        JobsModule,
         AuthModule,
         AccountsModule,
         ScopesModule,
@@ -51,6 +54,7 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: WriteTransactionInterceptor },
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator.js';
 import { CurrentPrincipal, UserRoles } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { IdParamPipe } from '../common/http/id-param.pipe.js';
@@ -31,12 +32,14 @@ export class AccountController {
   }
 
   @Put('api-access')
+  @Audited('account.api_access.update')
   @UserRoles('owner')
   setApiAccess(@CurrentPrincipal() principal: Principal, @Body() request: ApiAccessRequest): Promise<AccountResponse> {
     return this.account.setApiAccess(principal, request.enabled);
   }
 
   @Put('ip-allowlist')
+  @Audited('account.ip_allowlist.update')
   @UserRoles('owner')
   setIpAllowlist(@CurrentPrincipal() principal: Principal, @Body() request: IpAllowlistRequest): Promise<AccountResponse> {
     return this.account.setIpAllowlist(principal, request.cidrs);
@@ -49,12 +52,14 @@ export class AccountController {
   }
 
   @Post('users')
+  @Audited('user.create')
   @UserRoles('owner')
   createUser(@CurrentPrincipal() principal: Principal, @Body() request: CreateUserRequest): Promise<UserResponse> {
     return this.team.create(principal, request);
   }
 
   @Patch('users/:id')
+  @Audited('user.update')
   @UserRoles('owner')
   updateUser(
     @CurrentPrincipal() principal: Principal,
@@ -65,6 +70,7 @@ export class AccountController {
   }
 
   @Delete('users/:id')
+  @Audited('user.remove')
   @HttpCode(204)
   @UserRoles('owner')
   removeUser(@CurrentPrincipal() principal: Principal, @Param('id', IdParamPipe) id: string): Promise<void> {

@@ -24,7 +24,7 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
   }
 
   override handleRequest<T>(error: unknown, principal: T | false): T {
-    if (error) throw error;
+    if (error instanceof Error) throw error;
     if (!principal) throw new DomainError('unauthenticated', 'This operation requires a bearer token.', {}, { 'WWW-Authenticate': 'Bearer' });
     return principal;
   }

@@ -17,7 +17,7 @@ export interface TestApp {
   http: () => supertest.Agent;
   dataSource: DataSource;
   databaseUrl: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export interface TestAppOptions {

@@ -47,8 +47,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (isDatabaseUnavailable(exception)) {
       return new DomainError('dependency_unavailable', 'The database is unavailable; the request had no effect.');
     }
-    const fastifyStatus = (exception as { statusCode?: number; code?: string } | null)?.statusCode;
-    const isFastifyError = String((exception as { code?: unknown } | null)?.code ?? '').startsWith('FST_');
+    const { statusCode: fastifyStatus, code: errorCode } = (exception ?? {}) as { statusCode?: number; code?: unknown };
+    const isFastifyError = typeof errorCode === 'string' && errorCode.startsWith('FST_');
     if (isFastifyError && fastifyStatus && FASTIFY_STATUS_CODES[fastifyStatus]) {
       return fromFastifyError(FASTIFY_STATUS_CODES[fastifyStatus], exception as Error);
     }
@@ -84,12 +84,10 @@ function fromHttpException(exception: HttpException): DomainError {
   const status = exception.getStatus();
   const code = (Object.entries(PROBLEM_CODES).find(([, entry]) => entry.status === status)?.[0] ??
     (status >= 500 ? 'internal_error' : 'validation_failed')) as ProblemCode;
-  switch (code) {
-    case 'validation_failed':
-      return new DomainError(code, 'The request is invalid.', { errors: [{ field: 'body', message: 'must be valid JSON' }] });
-    default:
-      return new DomainError(code, PROBLEM_CODES[code].title + '.');
+  if (code === 'validation_failed') {
+    return new DomainError(code, 'The request is invalid.', { errors: [{ field: 'body', message: 'must be valid JSON' }] });
   }
+  return new DomainError(code, `${PROBLEM_CODES[code].title}.`);
 }
 
 function fromFastifyError(code: ProblemCode, error: Error): DomainError {

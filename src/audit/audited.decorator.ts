@@ -1,0 +1,9 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const AUDIT_ACTION = 'fleetgate:audit-action';
+
+/**
+ * Marks a write or management operation: it runs in one transaction with its audit event
+ * (and its credit debit, when it has a cost). `action` is e.g. `vehicle.create`, `api_key.revoke`.
+ */
+export const Audited = (action: string) => SetMetadata(AUDIT_ACTION, action);
