@@ -12,6 +12,7 @@ import { DatabaseModule } from './infra/database/database.module.js';
 import { JobsModule } from './infra/jobs/jobs.module.js';
 import { LOGGER, type AppLogger } from './infra/logging/logger.js';
 import { ScopesModule } from './scopes/scopes.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -50,6 +51,7 @@ export class AppModule {
         AccountsModule,
         ScopesModule,
         HealthModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

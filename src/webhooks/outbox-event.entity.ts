@@ -1,0 +1,29 @@
+import { Column, CreateDateColumn, Entity } from 'typeorm';
+import { UuidEntity } from '../infra/database/uuid-entity.js';
+
+export const WEBHOOK_EVENT_TYPES = [
+  'inspection.completed',
+  'agreement.signed',
+  'licence.flagged',
+  'credits.low',
+  'api_key.revoked',
+  'webhook.test',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** An event a change caused, written in the change's own transaction; webhooks deliver it from here. */
+@Entity('outbox_events')
+export class OutboxEvent extends UuidEntity {
+  @Column({ name: 'company_id', type: 'uuid' })
+  companyId!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  type!: WebhookEventType;
+
+  /** The resource the event is about (`data.id` is its id). */
+  @Column({ type: 'jsonb' })
+  data!: Record<string, unknown>;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
