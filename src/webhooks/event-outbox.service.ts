@@ -10,7 +10,6 @@ export class EventOutbox {
   async record(companyId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<OutboxEvent> {
     const events = this.uow.repository(OutboxEvent);
     const event = events.create({ companyId, type, data });
-    await events.insert(event);
-    return event;
+    return events.save(event);
   }
 }
