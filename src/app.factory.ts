@@ -33,8 +33,8 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
     embedded = await startEmbeddedPostgres({
       dataDir: options.embeddedSnapshot ? undefined : join(config.DATA_DIR, 'pgdata'),
       snapshot: options.embeddedSnapshot,
-      // headroom over the pool for pg-boss's and the migrator's connections
-      maxConnections: config.DB_POOL_SIZE + 2,
+      // headroom for the migrator and for a second app instance sharing this database in tests
+      maxConnections: config.DB_POOL_SIZE * 3,
     });
   }
   const databaseUrl = config.DATABASE_URL ?? embedded!.url;
