@@ -70,6 +70,30 @@ export class AppConfig {
 
   @Transform(toBool) @IsBoolean()
   JOBS_ENABLED = true;
+
+  /** Allow webhook targets on private, loopback or link-local addresses, and plain http (development, tests). */
+  @Transform(toBool) @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_TARGETS = false;
+
+  /** A delivery succeeds on a 2xx answer within this time. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 15_000;
+
+  /** Seconds before each retry of a failed delivery, comma-separated; its length is the number of retries. */
+  @Matches(/^\s*\d+\s*(,\s*\d+\s*)*$/, { message: 'WEBHOOK_RETRY_SCHEDULE_SECONDS must be comma-separated seconds' })
+  WEBHOOK_RETRY_SCHEDULE_SECONDS = '5,300,1800,7200,18000,36000,36000';
+
+  /** How long the previous signing secret keeps signing after a rotation. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(30 * 86_400)
+  WEBHOOK_SECRET_ROTATION_OVERLAP_SECONDS = 86_400;
+
+  /** An endpoint whose delivery exhausts its retries after failing this long without a success is disabled. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(90 * 86_400)
+  WEBHOOK_DISABLE_AFTER_FAILING_SECONDS = 86_400;
+
+  /** Key for encrypting webhook signing secrets at rest; derived from API_KEY_PEPPER when not given. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'WEBHOOK_SECRET_KEY must be at least 32 characters' })
+  WEBHOOK_SECRET_KEY?: string;
 }
 
 export class ConfigError extends Error {}
@@ -79,7 +103,7 @@ export class ConfigError extends Error {}
  * DATA_DIR on the embedded database; on PostgreSQL (several instances) they must be given explicitly.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
-  const known = Object.keys(new AppConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'API_KEY_PEPPER', 'REDIS_URL']);
+  const known = Object.keys(new AppConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'API_KEY_PEPPER', 'REDIS_URL', 'WEBHOOK_SECRET_KEY']);
   const raw = Object.fromEntries(Object.entries(env).filter(([key]) => known.includes(key)));
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { forbidUnknownValues: false });

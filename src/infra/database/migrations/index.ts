@@ -1,4 +1,5 @@
 import { Foundation1763870400000 } from './1763870400000-foundation.js';
+import { Webhooks1763870900000 } from './1763870900000-webhooks.js';
 
 /** Every migration, oldest first. Append new ones; never edit one that has been committed. */
-export const migrations = [Foundation1763870400000];
+export const migrations = [Foundation1763870400000, Webhooks1763870900000];
