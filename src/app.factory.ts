@@ -57,7 +57,8 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({ config, databaseUrl, logger, routes }),
       adapter,
-      { logger: new NestPinoLogger(logger), abortOnError: false },
+      // bodyParser off: Fastify's own JSON parser (with bodyLimit) is the only one; other media types → 415.
+      { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: false },
     );
     setupOpenApi(app);
     await app.init();
