@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject, NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuditRecorder } from '../../audit/audit-recorder.service.js';
 import { LOGGER, type AppLogger } from '../../infra/logging/logger.js';
 import { RouteTable } from '../http/route-table.js';
 import { DomainError } from './domain-error.js';
@@ -27,6 +28,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(
     @Inject(LOGGER) private readonly logger: AppLogger,
     private readonly routes: RouteTable,
+    private readonly audit: AuditRecorder,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -37,7 +39,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error.status >= 500) {
       this.logger.error({ requestId: request.id, err: exception }, 'request failed');
     }
-    sendProblem(request, reply, error);
+    // audit: a refused or failed @Audited call is recorded (own transaction) before the answer goes out
+    const recording = this.audit.recordFailure(request, error.status);
+    if (recording) void recording.then(() => sendProblem(request, reply, error));
+    else sendProblem(request, reply, error);
   }
 
   private toDomainError(exception: unknown, request: FastifyRequest): DomainError {

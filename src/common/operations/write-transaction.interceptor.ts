@@ -1,6 +1,7 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+import { AuditRecorder } from '../../audit/audit-recorder.service.js';
 import { AUDIT_ACTION } from '../../audit/audited.decorator.js';
 import { UnitOfWork } from '../../infra/database/unit-of-work.js';
 
@@ -13,11 +14,19 @@ export class WriteTransactionInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly uow: UnitOfWork,
+    private readonly audit: AuditRecorder,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const action = this.reflector.get<string | undefined>(AUDIT_ACTION, context.getHandler());
     if (!action) return next.handle();
-    return from(this.uow.run(() => lastValueFrom(next.handle(), { defaultValue: undefined })));
+    return from(
+      this.uow.run(async () => {
+        const result: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        // audit: the success event commits (or rolls back) with the write itself
+        await this.audit.recordSuccess(context, action, result);
+        return result;
+      }),
+    );
   }
 }

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { newId } from '../infra/database/uuid-entity.js';
+import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import { type AuditDraft, type ChainedEvent, chainHash, GENESIS_HASH } from './audit-chain.js';
+
+const LIMITS = { userAgent: 512, path: 2048, idempotencyKey: 255, name: 200, ip: 64, requestId: 128 } as const;
+
+/**
+ * Appends events to their company's hash chain. The company's `audit_chain_heads` row is locked by
+ * the upsert (ON CONFLICT DO UPDATE locks the row and returns its latest committed version), so
+ * writers of one company take turns until their transaction ends and can never fork the chain;
+ * other companies lock other rows and do not wait.
+ */
+@Injectable()
+export class AuditChainWriter {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  /** Appends in the open transaction, or in a new one if there is none. */
+  append(draft: AuditDraft): Promise<ChainedEvent> {
+    return this.uow.run(async (manager) => {
+      const [head] = await manager.query<Array<{ seq: string; hash: string }>>(
+        `INSERT INTO audit_chain_heads (company_id, seq, hash) VALUES ($1, 0, $2)
+         ON CONFLICT (company_id) DO UPDATE SET seq = audit_chain_heads.seq
+         RETURNING seq, hash`,
+        [draft.companyId, GENESIS_HASH],
+      );
+      const event: ChainedEvent = {
+        ...bounded(draft),
+        id: newId(),
+        seq: Number(head.seq) + 1,
+        occurredAt: new Date(),
+      };
+      const hash = chainHash(event, head.hash);
+      await manager.query(
+        `WITH appended AS (
+           INSERT INTO audit_events (id, company_id, seq, occurred_at, actor_type, actor_id, actor_name, actor_public_id,
+             ip, user_agent, request_id, action, method, path, resource_type, resource_id, status, outcome,
+             credits_spent, idempotency_key, prev_hash, hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+         )
+         UPDATE audit_chain_heads SET seq = $3, hash = $22 WHERE company_id = $2`,
+        [
+          event.id, event.companyId, event.seq, event.occurredAt, event.actor.type, event.actor.id, event.actor.name,
+          event.actor.publicId, event.ip, event.userAgent, event.requestId, event.action, event.method, event.path,
+          event.resourceType, event.resourceId, event.status, event.outcome, event.creditsSpent, event.idempotencyKey,
+          head.hash, hash,
+        ],
+      );
+      return event;
+    });
+  }
+}
+
+function bounded(draft: AuditDraft): AuditDraft {
+  return {
+    ...draft,
+    actor: { ...draft.actor, name: cut(draft.actor.name, LIMITS.name) },
+    ip: cut(draft.ip, LIMITS.ip),
+    userAgent: cut(draft.userAgent, LIMITS.userAgent),
+    requestId: draft.requestId.slice(0, LIMITS.requestId),
+    path: draft.path.slice(0, LIMITS.path),
+    idempotencyKey: cut(draft.idempotencyKey, LIMITS.idempotencyKey),
+  };
+}
+
+function cut(value: string | null, length: number): string | null {
+  return value === null ? null : value.slice(0, length);
+}

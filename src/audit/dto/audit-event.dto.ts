@@ -1,0 +1,72 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AUDIT_OUTCOMES, type ActorType, type AuditOutcome } from '../audit-chain.js';
+import type { AuditEvent } from '../audit-event.entity.js';
+
+export class AuditActorResponse {
+  @ApiProperty({ enum: ['user', 'api_key'] }) type!: ActorType;
+  @ApiProperty({ type: String, nullable: true, description: 'The user id, or the API key id.' }) id!: string | null;
+  @ApiProperty({ type: String, nullable: true }) name!: string | null;
+  @ApiPropertyOptional({ description: 'The API key\'s publicId (keys only).' }) publicId?: string;
+}
+
+export class AuditEventResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'Gap-free position in the company\'s chain, from 1.' }) seq!: number;
+  @ApiProperty() occurredAt!: string;
+  @ApiProperty() companyId!: string;
+  @ApiProperty({ type: AuditActorResponse }) actor!: AuditActorResponse;
+  @ApiProperty({ type: String, nullable: true }) ip!: string | null;
+  @ApiProperty({ type: String, nullable: true }) userAgent!: string | null;
+  @ApiProperty() requestId!: string;
+  @ApiProperty({ example: 'vehicle.create' }) action!: string;
+  @ApiProperty({ example: 'POST' }) method!: string;
+  @ApiProperty({ description: 'The request path, without its query string.' }) path!: string;
+  @ApiProperty({ type: String, nullable: true }) resourceType!: string | null;
+  @ApiProperty({ type: String, nullable: true }) resourceId!: string | null;
+  @ApiProperty() status!: number;
+  @ApiProperty({ enum: AUDIT_OUTCOMES }) outcome!: AuditOutcome;
+  @ApiProperty() creditsSpent!: number;
+  @ApiProperty({ type: String, nullable: true }) idempotencyKey!: string | null;
+  @ApiProperty({ description: 'The previous event\'s hash; 64 zeros for a company\'s first event.' }) prevHash!: string;
+  @ApiProperty({ description: 'SHA-256 (hex) of the canonical event followed by prevHash.' }) hash!: string;
+
+  static of(row: AuditEvent): AuditEventResponse {
+    return {
+      id: row.id,
+      seq: Number(row.seq),
+      occurredAt: row.occurredAt.toISOString(),
+      companyId: row.companyId,
+      actor: {
+        type: row.actorType,
+        id: row.actorId,
+        name: row.actorName,
+        ...(row.actorPublicId === null ? {} : { publicId: row.actorPublicId }),
+      },
+      ip: row.ip,
+      userAgent: row.userAgent,
+      requestId: row.requestId,
+      action: row.action,
+      method: row.method,
+      path: row.path,
+      resourceType: row.resourceType,
+      resourceId: row.resourceId,
+      status: row.status,
+      outcome: row.outcome,
+      creditsSpent: row.creditsSpent,
+      idempotencyKey: row.idempotencyKey,
+      prevHash: row.prevHash,
+      hash: row.hash,
+    };
+  }
+}
+
+export class AuditEventPage {
+  @ApiProperty({ type: [AuditEventResponse] }) data!: AuditEventResponse[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class AuditVerifyResponse {
+  @ApiProperty() valid!: boolean;
+  @ApiProperty({ description: 'Events re-hashed.' }) checked!: number;
+  @ApiPropertyOptional({ description: 'The first event whose hash, prevHash or seq does not follow.' }) firstBrokenId?: string;
+}
