@@ -11,6 +11,7 @@ import { AppConfig } from './config/app-config.js';
 import { HealthModule } from './health/health.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
 import { JobsModule } from './infra/jobs/jobs.module.js';
+import { KeysModule } from './keys/keys.module.js';
 import { LOGGER, type AppLogger } from './infra/logging/logger.js';
 import { ScopesModule } from './scopes/scopes.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -50,6 +51,7 @@ export class AppModule {
         JobsModule,
         AuthModule,
         AccountsModule,
+        KeysModule,
         ScopesModule,
         HealthModule,
         WebhooksModule,

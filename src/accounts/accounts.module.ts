@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TokensModule } from '../auth/tokens.module.js';
+import { KeyCredentialsModule } from '../keys/key-credentials.module.js';
 import { AccountController } from './account.controller.js';
 import { AccountService } from './account.service.js';
 import { AuthController } from './auth.controller.js';
@@ -14,7 +15,7 @@ import { TokenRefreshService } from './token-refresh.service.js';
 import { User } from './user.entity.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Company, User, RefreshToken]), TokensModule],
+  imports: [TypeOrmModule.forFeature([Company, User, RefreshToken]), TokensModule, KeyCredentialsModule],
   controllers: [AuthController, AccountController],
   providers: [AuthService, AccountService, TeamService, PasswordHasher, RefreshTokenService, TokenRefreshService],
   exports: [RefreshTokenService, PasswordHasher],

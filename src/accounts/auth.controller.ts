@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, Public } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
@@ -32,8 +32,8 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @Public()
-  refresh(@Body() request: RefreshRequest): Promise<TokenPairResponse> {
-    return this.tokenRefresh.refresh(request.refreshToken);
+  refresh(@Body() request: RefreshRequest, @Ip() ip: string): Promise<TokenPairResponse> {
+    return this.tokenRefresh.refresh(request.refreshToken, ip);
   }
 
   @Get('me')

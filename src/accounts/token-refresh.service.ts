@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../common/errors/domain-error.js';
+import { AccessTokenService, KEY_TOKEN_TTL_SECONDS } from '../auth/access-token.service.js';
+import { ApiKeyCredentials } from '../keys/api-key-credentials.js';
 import { AuthService } from './auth.service.js';
 import type { TokenPairResponse } from './dto/auth.dto.js';
 import { RefreshTokenService } from './refresh-token.service.js';
@@ -10,11 +11,15 @@ export class TokenRefreshService {
   constructor(
     private readonly refreshTokens: RefreshTokenService,
     private readonly auth: AuthService,
+    private readonly keys: ApiKeyCredentials,
+    private readonly accessTokens: AccessTokenService,
   ) {}
 
-  async refresh(token: string): Promise<TokenPairResponse> {
+  async refresh(token: string, ip: string): Promise<TokenPairResponse> {
     const { subject, refreshToken } = await this.refreshTokens.rotate(token);
-    if (subject.userId) return this.auth.refreshUser(subject.userId, subject.companyId, refreshToken);
-    throw new DomainError('invalid_credentials', 'The refresh token is invalid, expired or already used.');
+    if (subject.userId !== undefined) return this.auth.refreshUser(subject.userId, subject.companyId, refreshToken);
+    // A key pair is only refreshed while the key itself would still be accepted from this address.
+    const principal = await this.keys.principalForRefresh(subject.apiKeyPublicId, subject.companyId, ip);
+    return { accessToken: this.accessTokens.signKeyToken(principal), refreshToken, tokenType: 'Bearer', expiresIn: KEY_TOKEN_TTL_SECONDS };
   }
 }

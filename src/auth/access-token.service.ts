@@ -10,6 +10,9 @@ export type AccessTokenClaims =
 
 const ISSUER = 'fleetgate';
 
+/** Key tokens live an hour (the token-exchange contract's `expiresIn: 3600`). */
+export const KEY_TOKEN_TTL_SECONDS = 3600;
+
 @Injectable()
 export class AccessTokenService {
   constructor(
@@ -25,13 +28,18 @@ export class AccessTokenService {
     return this.jwt.sign({ ...claims }, { expiresIn: ttlSeconds, issuer: ISSUER, algorithm: 'HS256' });
   }
 
+  /** An access token for an API key principal, bound to the key's rotation generation. */
+  signKeyToken(principal: { publicId?: string; companyId: string; keyGeneration?: number }): string {
+    if (!principal.publicId || principal.keyGeneration === undefined) throw new Error('signKeyToken needs an API key principal');
+    return this.sign({ typ: 'key', sub: principal.publicId, cid: principal.companyId, gen: principal.keyGeneration }, KEY_TOKEN_TTL_SECONDS);
+  }
+
   /** Any failure (signature, expiry, shape) is the same 401 to the client. */
   verify(token: string): AccessTokenClaims {
     try {
       const claims = this.jwt.verify<AccessTokenClaims & { iss: string }>(token, { issuer: ISSUER, algorithms: ['HS256'] });
-      if ((claims.typ === 'user' || claims.typ === 'key') && typeof claims.sub === 'string' && typeof claims.cid === 'string') {
-        return claims;
-      }
+      const shaped = typeof claims.sub === 'string' && typeof claims.cid === 'string';
+      if (shaped && (claims.typ === 'user' || (claims.typ === 'key' && Number.isInteger(claims.gen)))) return claims;
     } catch {
       // fall through to the one answer for every bad token
     }

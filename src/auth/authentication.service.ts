@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { User } from '../accounts/user.entity.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import { ApiKeyCredentials } from '../keys/api-key-credentials.js';
+import { looksLikeApiKey } from '../keys/api-key-format.js';
 import { ROLE_SCOPES } from '../scopes/scope-catalogue.js';
 import { AccessTokenService } from './access-token.service.js';
 import type { Principal } from './principal.js';
@@ -15,15 +17,17 @@ export class AuthenticationService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly accessTokens: AccessTokenService,
+    private readonly keys: ApiKeyCredentials,
   ) {}
 
-  async authenticate(token: string, _ip: string): Promise<Principal> {
+  async authenticate(token: string, ip: string): Promise<Principal> {
+    if (looksLikeApiKey(token)) return this.keys.authenticateKey(token, ip);
     const claims = this.accessTokens.verify(token);
     switch (claims.typ) {
       case 'user':
         return this.userPrincipal(claims.sub, claims.cid);
       case 'key':
-        throw new DomainError('invalid_credentials', 'The access token is invalid or expired.');
+        return this.keys.authenticateKeyToken(claims.sub, claims.cid, claims.gen, ip);
     }
   }
 

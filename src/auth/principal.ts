@@ -21,4 +21,6 @@ export interface Principal {
   readonly scopes: ReadonlySet<Scope>;
   /** A key's own daily credit cap; null = no cap. */
   readonly dailyCreditLimit?: number | null;
+  /** For keys: the rotation generation of the credential presented (key tokens are issued for it). */
+  readonly keyGeneration?: number;
 }
