@@ -1,15 +1,49 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../infra/database/unit-of-work.js';
 import { OutboxEvent, type WebhookEventType } from './outbox-event.entity.js';
+import { DeliveryQueue } from './webhook-delivery.queue.js';
+import type { WebhookDelivery } from './webhook-delivery.entity.js';
+import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 
-/** Records events through the current transaction: an event exists only if its cause committed. */
+/**
+ * Records events through the current transaction: an event exists only if its cause committed, and
+ * so do its deliveries (one per enabled endpoint subscribed to its type) and their delivery jobs.
+ */
 @Injectable()
 export class EventOutbox {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly deliveries: DeliveryQueue,
+  ) {}
 
-  async record(companyId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<OutboxEvent> {
+  record(companyId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<OutboxEvent> {
+    return this.uow.run(async () => {
+      const event = await this.save(companyId, type, data);
+      const endpoints = await this.uow
+        .repository(WebhookEndpoint)
+        .createQueryBuilder('endpoint')
+        .select('endpoint.id')
+        .where('endpoint.company_id = :companyId', { companyId })
+        .andWhere('endpoint.enabled')
+        .andWhere(':type = ANY(endpoint.events)', { type })
+        .getMany();
+      for (const endpoint of endpoints) {
+        await this.deliveries.create(companyId, endpoint.id, event.id);
+      }
+      return event;
+    });
+  }
+
+  /** An event for one endpoint only, whatever it subscribes to (`webhook.test`). */
+  recordFor(endpoint: WebhookEndpoint, type: WebhookEventType, data: Record<string, unknown>): Promise<WebhookDelivery> {
+    return this.uow.run(async () => {
+      const event = await this.save(endpoint.companyId, type, data);
+      return this.deliveries.create(endpoint.companyId, endpoint.id, event.id);
+    });
+  }
+
+  private save(companyId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<OutboxEvent> {
     const events = this.uow.repository(OutboxEvent);
-    const event = events.create({ companyId, type, data });
-    return events.save(event);
+    return events.save(events.create({ companyId, type, data }));
   }
 }

@@ -34,6 +34,17 @@ const TEST_SECRETS = {
 };
 
 /**
+ * Webhook settings every test app shares: on PostgreSQL all test files share one pg-boss queue, so any
+ * file's app may claim a delivery job and must deliver it the same way (to a receiver on 127.0.0.1,
+ * retrying within seconds).
+ */
+const TEST_WEBHOOK_SETTINGS = {
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+  WEBHOOK_RETRY_SCHEDULE_SECONDS: '1,1,1',
+  WEBHOOK_DISABLE_AFTER_FAILING_SECONDS: '0',
+};
+
+/**
  * A full app on a real database: PostgreSQL when DATABASE_URL is set (CI), else a fresh in-memory
  * PGlite started from the migrated snapshot. Tests isolate themselves by signing up their own companies.
  */
@@ -41,6 +52,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   const config = loadConfig({
     ...TEST_SECRETS,
+    ...TEST_WEBHOOK_SETTINGS,
     LOG_LEVEL: options.logDestination ? 'info' : 'silent',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'fleetgate-test-')),
     DB_POOL_SIZE: '8',

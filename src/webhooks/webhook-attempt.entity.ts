@@ -1,0 +1,21 @@
+import { Column, Entity } from 'typeorm';
+import { UuidEntity } from '../infra/database/uuid-entity.js';
+
+/** One HTTP try of a delivery: when, what the endpoint answered, how long it took, what went wrong. */
+@Entity('webhook_attempts')
+export class WebhookAttempt extends UuidEntity {
+  @Column({ name: 'delivery_id', type: 'uuid' })
+  deliveryId!: string;
+
+  @Column({ name: 'attempted_at', type: 'timestamptz' })
+  attemptedAt!: Date;
+
+  @Column({ name: 'http_status', type: 'integer', nullable: true })
+  httpStatus!: number | null;
+
+  @Column({ name: 'duration_ms', type: 'integer' })
+  durationMs!: number;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  error!: string | null;
+}

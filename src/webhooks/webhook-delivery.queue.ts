@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import { JobQueue } from '../infra/jobs/job-queue.js';
+import { WebhookDelivery } from './webhook-delivery.entity.js';
+
+export const DELIVERY_QUEUE = 'webhook-delivery';
+
+/** A delivery job: which delivery, and how many scheduled retries it has already used. */
+export interface DeliveryJob {
+  deliveryId: string;
+  step: number;
+}
+
+/**
+ * Creates deliveries and their jobs through the current transaction, so an event, its deliveries and
+ * their jobs exist together or not at all. The retry schedule is ours (each retry is a delayed job),
+ * not pg-boss's back-off: the delays are exact and every attempt is recorded.
+ */
+@Injectable()
+export class DeliveryQueue {
+  readonly retrySchedule: number[];
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly jobs: JobQueue,
+    @Inject(AppConfig) config: AppConfig,
+  ) {
+    this.retrySchedule = parseSchedule(config.WEBHOOK_RETRY_SCHEDULE_SECONDS);
+  }
+
+  async create(companyId: string, endpointId: string, eventId: string): Promise<WebhookDelivery> {
+    const deliveries = this.uow.repository(WebhookDelivery);
+    const delivery = await deliveries.save(
+      deliveries.create({ companyId, endpointId, eventId, status: 'pending', attemptCount: 0, nextAttemptAt: new Date() }),
+    );
+    await this.send({ deliveryId: delivery.id, step: 0 });
+    return delivery;
+  }
+
+  /** A manual replay: one attempt now, without automatic retries after it. */
+  replayJob(deliveryId: string): Promise<void> {
+    return this.send({ deliveryId, step: this.retrySchedule.length });
+  }
+
+  send(job: DeliveryJob, delaySeconds = 0): Promise<void> {
+    return this.jobs.send(DELIVERY_QUEUE, job, { startAfterSeconds: delaySeconds > 0 ? delaySeconds : undefined });
+  }
+}
+
+export function parseSchedule(setting: string): number[] {
+  return setting
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map(Number);
+}

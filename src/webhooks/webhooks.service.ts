@@ -1,0 +1,132 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { invalid } from '../common/http/validation.pipe.js';
+import { mapPage, paginate } from '../common/pagination/keyset.js';
+import type { Page, PageQuery } from '../common/pagination/page-query.dto.js';
+import { AppConfig } from '../config/app-config.js';
+import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import {
+  type CreateWebhookRequest,
+  DeliveryResponse,
+  type UpdateWebhookRequest,
+  WebhookResponse,
+  WebhookWithSecretResponse,
+} from './dto/webhook.dto.js';
+import { EventOutbox } from './event-outbox.service.js';
+import type { WebhookEventType } from './outbox-event.entity.js';
+import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { generateSigningSecret, SecretBox } from './webhook-signing.js';
+import { resolveTarget, TargetRefused } from './webhook-target.js';
+
+/** Webhook endpoints of a company: registration, changes, secret rotation and test events. */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly outbox: EventOutbox,
+    private readonly secrets: SecretBox,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  async create(principal: Principal, request: CreateWebhookRequest): Promise<WebhookWithSecretResponse> {
+    const url = await this.checkedUrl(request.url);
+    const secret = generateSigningSecret();
+    const endpoints = this.uow.repository(WebhookEndpoint);
+    const endpoint = await endpoints.save(
+      endpoints.create({
+        companyId: principal.companyId,
+        url,
+        events: unique(request.events),
+        description: request.description ?? null,
+        enabled: true,
+        disabledReason: null,
+        secretCiphertext: this.secrets.seal(secret),
+        previousSecretCiphertext: null,
+        previousSecretExpiresAt: null,
+        consecutiveFailures: 0,
+        failingSince: null,
+      }),
+    );
+    return WebhookWithSecretResponse.withSecret(endpoint, secret);
+  }
+
+  async list(principal: Principal, page: PageQuery): Promise<Page<WebhookResponse>> {
+    const query = this.uow
+      .repository(WebhookEndpoint)
+      .createQueryBuilder('endpoint')
+      .where('endpoint.company_id = :companyId', { companyId: principal.companyId });
+    return mapPage(await paginate(query, page), (endpoint) => WebhookResponse.of(endpoint));
+  }
+
+  async get(principal: Principal, id: string): Promise<WebhookResponse> {
+    return WebhookResponse.of(await this.find(principal.companyId, id));
+  }
+
+  async update(principal: Principal, id: string, request: UpdateWebhookRequest): Promise<WebhookResponse> {
+    const endpoint = await this.find(principal.companyId, id, true);
+    if (request.url !== undefined) endpoint.url = await this.checkedUrl(request.url);
+    if (request.events !== undefined) endpoint.events = unique(request.events);
+    if (request.description !== undefined) endpoint.description = request.description;
+    if (request.enabled === true && !endpoint.enabled) {
+      Object.assign(endpoint, { enabled: true, disabledReason: null, consecutiveFailures: 0, failingSince: null });
+    } else if (request.enabled === false && endpoint.enabled) {
+      Object.assign(endpoint, { enabled: false, disabledReason: 'manual' });
+    }
+    return WebhookResponse.of(await this.uow.repository(WebhookEndpoint).save(endpoint));
+  }
+
+  async remove(principal: Principal, id: string): Promise<void> {
+    const endpoint = await this.find(principal.companyId, id, true);
+    await this.uow.repository(WebhookEndpoint).delete({ id: endpoint.id, companyId: principal.companyId });
+  }
+
+  /** A new secret; the previous one keeps signing (beside it) for the configured overlap. */
+  async rotateSecret(principal: Principal, id: string): Promise<WebhookWithSecretResponse> {
+    const endpoint = await this.find(principal.companyId, id, true, true);
+    const secret = generateSigningSecret();
+    endpoint.previousSecretCiphertext = endpoint.secretCiphertext;
+    endpoint.previousSecretExpiresAt = new Date(Date.now() + this.config.WEBHOOK_SECRET_ROTATION_OVERLAP_SECONDS * 1000);
+    endpoint.secretCiphertext = this.secrets.seal(secret);
+    const saved = await this.uow.repository(WebhookEndpoint).save(endpoint);
+    return WebhookWithSecretResponse.withSecret(saved, secret);
+  }
+
+  async sendTest(principal: Principal, id: string): Promise<DeliveryResponse> {
+    const endpoint = await this.find(principal.companyId, id);
+    if (!endpoint.enabled) throw new DomainError('conflict', 'The webhook endpoint is disabled; re-enable it first.');
+    const type: WebhookEventType = 'webhook.test';
+    const delivery = await this.outbox.recordFor(endpoint, type, {
+      id: endpoint.id,
+      url: endpoint.url,
+      message: 'A test event from Fleetgate.',
+    });
+    return DeliveryResponse.of(delivery, type, []);
+  }
+
+  private async find(companyId: string, id: string, forUpdate = false, withSecrets = false): Promise<WebhookEndpoint> {
+    const query = this.uow
+      .repository(WebhookEndpoint)
+      .createQueryBuilder('endpoint')
+      .where('endpoint.id = :id AND endpoint.company_id = :companyId', { id, companyId });
+    if (withSecrets) query.addSelect(['endpoint.secretCiphertext', 'endpoint.previousSecretCiphertext']);
+    if (forUpdate && this.uow.inTransaction) query.setLock('pessimistic_write');
+    const endpoint = await query.getOne();
+    if (!endpoint) throw DomainError.notFound('Webhook');
+    return endpoint;
+  }
+
+  private async checkedUrl(raw: string): Promise<string> {
+    try {
+      const target = await resolveTarget(raw, this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS);
+      return target.url.toString();
+    } catch (error) {
+      if (error instanceof TargetRefused) throw invalid([{ field: 'url', message: error.message }]);
+      throw error;
+    }
+  }
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
