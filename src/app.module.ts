@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CustomersModule } from './customers/customers.module.js';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
 import { RouteTable } from './common/http/route-table.js';
 import { WriteTransactionInterceptor } from './common/operations/write-transaction.interceptor.js';
@@ -11,9 +12,11 @@ import { AppConfig } from './config/app-config.js';
 import { HealthModule } from './health/health.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
 import { JobsModule } from './infra/jobs/jobs.module.js';
+import { LicencesModule } from './licences/licences.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { LOGGER, type AppLogger } from './infra/logging/logger.js';
 import { ScopesModule } from './scopes/scopes.module.js';
+import { VehiclesModule } from './vehicles/vehicles.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export interface AppModuleOptions {
@@ -56,6 +59,9 @@ export class AppModule {
         HealthModule,
         WebhooksModule,
         AuditModule,
+        VehiclesModule,
+        CustomersModule,
+        LicencesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -94,6 +94,56 @@ export class AppConfig {
   /** Key for encrypting webhook signing secrets at rest; derived from API_KEY_PEPPER when not given. */
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'WEBHOOK_SECRET_KEY must be at least 32 characters' })
   WEBHOOK_SECRET_KEY?: string;
+
+  /** Where vehicle details and MOT history come from: `simulated` (offline, deterministic) or `dvla` (the real services). */
+  @IsIn(['simulated', 'dvla'])
+  VEHICLE_DATA_PROVIDER = 'simulated';
+
+  /** DVLA Vehicle Enquiry Service. */
+  @Matches(/^https?:\/\/.+/, { message: 'DVLA_BASE_URL must be an http(s) URL' })
+  DVLA_BASE_URL = 'https://driver-vehicle-licensing.api.gov.uk';
+
+  @IsString()
+  DVLA_API_KEY = '';
+
+  /** DVSA MOT History API and its OAuth2 client-credentials token endpoint. */
+  @Matches(/^https?:\/\/.+/, { message: 'DVSA_BASE_URL must be an http(s) URL' })
+  DVSA_BASE_URL = 'https://history.mot.api.gov.uk';
+
+  @IsString()
+  DVSA_API_KEY = '';
+
+  @Matches(/^https?:\/\/.+/, { message: 'DVSA_TOKEN_URL must be an http(s) URL' })
+  DVSA_TOKEN_URL = 'https://login.microsoftonline.com/a455b827-244f-4c97-b5b4-ce5d13b4d00c/oauth2/v2.0/token';
+
+  @IsString()
+  DVSA_CLIENT_ID = '';
+
+  @IsString()
+  DVSA_CLIENT_SECRET = '';
+
+  @IsString()
+  DVSA_SCOPE = 'https://tapi.dvsa.gov.uk/.default';
+
+  /** Timeout of one upstream lookup request. */
+  @Transform(toInt) @IsInt() @Min(50) @Max(60_000)
+  LOOKUP_TIMEOUT_MS = 3000;
+
+  /** Attempts per upstream call in a background retry (429, 5xx, timeouts); a request makes at most 2. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  LOOKUP_MAX_ATTEMPTS = 3;
+
+  /** First delay (seconds) of the durable retry of a pending lookup; doubled each time, up to an hour. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  LOOKUP_RETRY_DELAY_SECONDS = 30;
+
+  /** Durable retries of a pending lookup before it is left pending (a refresh-lookup starts again). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(100)
+  LOOKUP_RETRY_LIMIT = 12;
+
+  /** A licence check is flagged when its penalty points reach this (or the licence is not valid). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  LICENCE_FLAG_POINTS = 6;
 }
 
 export class ConfigError extends Error {}

@@ -1,0 +1,76 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { mapPage, paginate } from '../common/pagination/keyset.js';
+import type { Page } from '../common/pagination/page-query.dto.js';
+import { AppConfig } from '../config/app-config.js';
+import { CustomersService } from '../customers/customers.service.js';
+import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import { EventOutbox } from '../webhooks/event-outbox.service.js';
+import { type CreateLicenceCheckRequest, LicenceCheckResponse, type ListLicenceChecksQuery } from './dto/licence-check.dto.js';
+import { LicenceCheck } from './licence-check.entity.js';
+import { licenceKind } from './licence-number.js';
+import { LicenceProvider } from './provider/licence-provider.js';
+
+/** Driver-licence checks. Free: no credit is spent. A flagged check records `licence.flagged` in its transaction. */
+@Injectable()
+export class LicencesService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly provider: LicenceProvider,
+    private readonly customers: CustomersService,
+    private readonly outbox: EventOutbox,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  async create(principal: Principal, request: CreateLicenceCheckRequest): Promise<LicenceCheckResponse> {
+    if (licenceKind(request.licenceNumber) === 'northern_ireland') {
+      throw new DomainError('ni_licence_unsupported', 'Checks of Northern Ireland (DVA) licences are not yet available.');
+    }
+    if (request.customerId) await this.customers.require(principal.companyId, request.customerId);
+    const outcome = await this.provider.check(request.licenceNumber, request.shareCode);
+    if (outcome.kind === 'share_code_invalid') {
+      throw new DomainError('share_code_invalid', `The share code is ${outcome.reason === 'expired' ? 'expired' : 'wrong or does not match the licence'}; ask the driver for a new one.`);
+    }
+    const penaltyPoints = outcome.endorsements.reduce((sum, endorsement) => sum + endorsement.points, 0);
+    const checks = this.uow.repository(LicenceCheck);
+    const check = await checks.save(checks.create({
+      companyId: principal.companyId,
+      customerId: request.customerId ?? null,
+      licenceNumber: request.licenceNumber,
+      checkedAt: new Date(),
+      status: outcome.status,
+      categories: outcome.categories,
+      endorsements: outcome.endorsements,
+      penaltyPoints,
+      flagged: penaltyPoints >= this.config.LICENCE_FLAG_POINTS || outcome.status !== 'valid',
+    }));
+    const response = LicenceCheckResponse.of(check);
+    if (check.customerId) {
+      await this.customers.recordLicenceCheck(principal.companyId, check.customerId, {
+        id: check.id,
+        checkedAt: response.checkedAt,
+        status: check.status,
+        penaltyPoints,
+        flagged: check.flagged,
+      });
+    }
+    if (check.flagged) await this.outbox.record(principal.companyId, 'licence.flagged', { ...response });
+    return response;
+  }
+
+  async get(principal: Principal, checkId: string): Promise<LicenceCheckResponse> {
+    const check = await this.uow.repository(LicenceCheck).findOne({ where: { id: checkId, companyId: principal.companyId } });
+    if (!check) throw DomainError.notFound('Licence check');
+    return LicenceCheckResponse.of(check);
+  }
+
+  async list(principal: Principal, query: ListLicenceChecksQuery): Promise<Page<LicenceCheckResponse>> {
+    const builder = this.uow
+      .repository(LicenceCheck)
+      .createQueryBuilder('check')
+      .where('check.companyId = :companyId', { companyId: principal.companyId });
+    if (query.customerId) builder.andWhere('check.customerId = :customerId', { customerId: query.customerId.toLowerCase() });
+    return mapPage(await paginate(builder, query), LicenceCheckResponse.of);
+  }
+}

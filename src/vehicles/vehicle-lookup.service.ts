@@ -1,0 +1,105 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import { JobQueue } from '../infra/jobs/job-queue.js';
+import { LOGGER, type AppLogger } from '../infra/logging/logger.js';
+import { VehicleDataProvider, type VehicleLookupOutcome } from './lookup/vehicle-data.js';
+import { Vehicle } from './vehicle.entity.js';
+
+export const VEHICLE_LOOKUP_QUEUE = 'vehicle-lookup';
+/** A request waits for at most this many attempts; the durable retry makes up to LOOKUP_MAX_ATTEMPTS per run. */
+const REQUEST_ATTEMPTS = 2;
+
+interface LookupJob {
+  companyId: string;
+  vehicleId: string;
+  registration: string;
+}
+
+/**
+ * Fills a vehicle's DVLA and MOT data. A request tries quickly (one upstream call, one retry, each
+ * bounded by LOOKUP_TIMEOUT_MS, since it runs inside the write's transaction); when the services are
+ * unavailable the vehicle is saved `pending` and a durable pg-boss job, enqueued in that same
+ * transaction, retries with exponential back-off outside any transaction until it completes.
+ */
+@Injectable()
+export class VehicleLookupService implements OnModuleInit {
+  constructor(
+    private readonly provider: VehicleDataProvider,
+    private readonly jobs: JobQueue,
+    private readonly uow: UnitOfWork,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: AppLogger,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register<LookupJob>(
+      VEHICLE_LOOKUP_QUEUE,
+      { retryLimit: this.config.LOOKUP_RETRY_LIMIT, retryDelay: this.config.LOOKUP_RETRY_DELAY_SECONDS, retryBackoff: true, retryDelayMax: 3600 },
+      (job, signal) => this.completePending(job, signal),
+    );
+  }
+
+  /** Looks the vehicle's registration up and applies the outcome; schedules the retry when pending. */
+  async lookUpInRequest(vehicle: Vehicle): Promise<void> {
+    const outcome = await this.provider.lookup(vehicle.registration, {
+      maxAttempts: Math.min(REQUEST_ATTEMPTS, this.config.LOOKUP_MAX_ATTEMPTS),
+    });
+    applyOutcome(vehicle, outcome);
+    if (outcome.kind === 'unavailable') {
+      this.logger.warn({ vehicleId: vehicle.id, reason: outcome.reason }, 'vehicle lookup unavailable; retrying in the background');
+    }
+  }
+
+  /** Call after the vehicle is saved, inside the same transaction. */
+  async scheduleRetryIfPending(vehicle: Vehicle): Promise<void> {
+    if (vehicle.lookupStatus !== 'pending') return;
+    const job: LookupJob = { companyId: vehicle.companyId, vehicleId: vehicle.id, registration: vehicle.registration };
+    await this.jobs.send(VEHICLE_LOOKUP_QUEUE, job, { startAfterSeconds: this.config.LOOKUP_RETRY_DELAY_SECONDS });
+  }
+
+  private async completePending(job: LookupJob, signal: AbortSignal): Promise<void> {
+    const vehicles = this.uow.repository(Vehicle);
+    const vehicle = await vehicles.findOne({ where: { id: job.vehicleId, companyId: job.companyId } });
+    if (!vehicle || vehicle.lookupStatus !== 'pending' || vehicle.registration !== job.registration) return;
+    const outcome = await this.provider.lookup(job.registration, { maxAttempts: this.config.LOOKUP_MAX_ATTEMPTS, signal });
+    if (outcome.kind === 'unavailable') throw new Error(`vehicle lookup still unavailable: ${outcome.reason}`);
+    applyOutcome(vehicle, outcome);
+    await this.uow.run((manager) =>
+      manager
+        .createQueryBuilder()
+        .update(Vehicle)
+        .set({ lookupStatus: vehicle.lookupStatus, dvla: vehicle.dvla, motTests: vehicle.motTests, lookedUpAt: vehicle.lookedUpAt })
+        .where('id = :id AND company_id = :companyId AND registration = :registration AND lookup_status = :pending', {
+          id: job.vehicleId,
+          companyId: job.companyId,
+          registration: job.registration,
+          pending: 'pending',
+        })
+        .execute(),
+    );
+  }
+}
+
+/** `unavailable` keeps whatever data the vehicle had (a failed refresh does not erase it). */
+function applyOutcome(vehicle: Vehicle, outcome: VehicleLookupOutcome): void {
+  switch (outcome.kind) {
+    case 'found':
+      vehicle.lookupStatus = 'complete';
+      vehicle.dvla = outcome.dvla;
+      vehicle.motTests = outcome.motTests;
+      vehicle.lookedUpAt = new Date();
+      return;
+    case 'not_found':
+      vehicle.lookupStatus = 'not_found';
+      vehicle.dvla = null;
+      vehicle.motTests = [];
+      vehicle.lookedUpAt = new Date();
+      return;
+    case 'unavailable':
+      vehicle.lookupStatus = 'pending';
+      vehicle.motTests ??= [];
+      vehicle.dvla ??= null;
+      return;
+  }
+}

@@ -1,0 +1,72 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator.js';
+import { CurrentPrincipal, RequireScopes } from '../auth/access.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { IdParamPipe } from '../common/http/id-param.pipe.js';
+import type { Page } from '../common/pagination/page-query.dto.js';
+import { CreateVehicleRequest, ListVehiclesQuery, UpdateVehicleRequest, VehicleResponse } from './dto/vehicle.dto.js';
+import { VehiclesService } from './vehicles.service.js';
+
+@ApiTags('vehicles')
+@Controller('v1/vehicles')
+export class VehiclesController {
+  constructor(private readonly vehicles: VehiclesService) {}
+
+  @Post()
+  @Audited('vehicle.create')
+  @RequireScopes('vehicles:write')
+  @ApiCreatedResponse({ type: VehicleResponse, description: 'Created; lookupStatus "pending" when DVLA/MOT could not be reached yet.' })
+  @ApiConflictResponse({ description: 'problem+json vehicle_exists: an active vehicle of the company has this registration.' })
+  create(@CurrentPrincipal() principal: Principal, @Body() request: CreateVehicleRequest): Promise<VehicleResponse> {
+    return this.vehicles.create(principal, request);
+  }
+
+  @Get()
+  @RequireScopes('vehicles:read')
+  @ApiOkResponse({ description: '{ data: Vehicle[], nextCursor }; archived vehicles only with includeArchived=true.' })
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ListVehiclesQuery): Promise<Page<VehicleResponse>> {
+    return this.vehicles.list(principal, query);
+  }
+
+  @Get(':id')
+  @RequireScopes('vehicles:read')
+  @ApiOkResponse({ type: VehicleResponse })
+  get(@CurrentPrincipal() principal: Principal, @Param('id', IdParamPipe) id: string): Promise<VehicleResponse> {
+    return this.vehicles.get(principal, id);
+  }
+
+  @Put(':id')
+  @Audited('vehicle.update')
+  @RequireScopes('vehicles:write')
+  @ApiOkResponse({ type: VehicleResponse, description: 'Replaces registration, vin, nickname and mileage; omitted optional fields become null.' })
+  replace(@CurrentPrincipal() principal: Principal, @Param('id', IdParamPipe) id: string, @Body() request: CreateVehicleRequest): Promise<VehicleResponse> {
+    return this.vehicles.replace(principal, id, request);
+  }
+
+  @Patch(':id')
+  @Audited('vehicle.update')
+  @RequireScopes('vehicles:write')
+  @ApiOkResponse({ type: VehicleResponse, description: 'Changes only the given fields; null clears vin, nickname or mileage.' })
+  update(@CurrentPrincipal() principal: Principal, @Param('id', IdParamPipe) id: string, @Body() request: UpdateVehicleRequest): Promise<VehicleResponse> {
+    return this.vehicles.update(principal, id, request);
+  }
+
+  @Delete(':id')
+  @Audited('vehicle.archive')
+  @RequireScopes('vehicles:write')
+  @HttpCode(200)
+  @ApiOkResponse({ type: VehicleResponse, description: 'Archived: still readable by id, with archivedAt.' })
+  archive(@CurrentPrincipal() principal: Principal, @Param('id', IdParamPipe) id: string): Promise<VehicleResponse> {
+    return this.vehicles.archive(principal, id);
+  }
+
+  @Post(':id/refresh-lookup')
+  @Audited('vehicle.refresh_lookup')
+  @RequireScopes('vehicles:write')
+  @HttpCode(200)
+  @ApiOkResponse({ type: VehicleResponse })
+  refreshLookup(@CurrentPrincipal() principal: Principal, @Param('id', IdParamPipe) id: string): Promise<VehicleResponse> {
+    return this.vehicles.refreshLookup(principal, id);
+  }
+}
