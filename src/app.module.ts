@@ -3,6 +3,8 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CreditsModule } from './credits/credits.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
 import { RouteTable } from './common/http/route-table.js';
@@ -58,6 +60,8 @@ export class AppModule {
         ScopesModule,
         HealthModule,
         WebhooksModule,
+        CreditsModule,
+        IdempotencyModule,
         AuditModule,
         VehiclesModule,
         CustomersModule,

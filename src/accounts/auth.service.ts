@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenService } from '../auth/access-token.service.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { CreditsService } from '../credits/credits.service.js';
 import { UnitOfWork } from '../infra/database/unit-of-work.js';
 import { isUniqueViolation } from '../infra/database/pg-errors.js';
 import { Company } from './company.entity.js';
@@ -19,6 +20,7 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly accessTokens: AccessTokenService,
     private readonly refreshTokens: RefreshTokenService,
+    private readonly credits: CreditsService,
   ) {}
 
   async signup(request: SignupRequest): Promise<SignupResponse> {
@@ -35,6 +37,7 @@ export class AuthService {
           role: 'owner',
         });
         await manager.save(user);
+        await this.credits.recordWelcome(company, { type: 'user', id: user.id, name: user.name });
         const tokens = await this.issueUserTokens(user);
         return { company: AccountResponse.of(company), user: UserResponse.of(user), ...tokens };
       });

@@ -1,8 +1,9 @@
 import { Foundation1763870400000 } from './1763870400000-foundation.js';
 import { ApiKeys1763870500000 } from './1763870500000-api-keys.js';
+import { CreditsLedgerIdempotency1763870700000 } from './1763870700000-credits-ledger-idempotency.js';
 import { AuditLog1763870800000 } from './1763870800000-audit-log.js';
 import { Webhooks1763870900000 } from './1763870900000-webhooks.js';
 import { FleetRecords1763871000000 } from './1763871000000-fleet-records.js';
 
 /** Every migration, oldest first. Append new ones; never edit one that has been committed. */
-export const migrations = [Foundation1763870400000, ApiKeys1763870500000, AuditLog1763870800000, Webhooks1763870900000, FleetRecords1763871000000];
+export const migrations = [Foundation1763870400000, ApiKeys1763870500000, CreditsLedgerIdempotency1763870700000, AuditLog1763870800000, Webhooks1763870900000, FleetRecords1763871000000];

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { invalid } from '../common/http/validation.pipe.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { newId } from '../infra/database/uuid-entity.js';
+import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import { IdempotencyRecord } from './idempotency-record.entity.js';
+import { IDEMPOTENCY_KEY_PATTERN } from './request-fingerprint.js';
+
+/** How long a key (and its stored response) is honoured. */
+const RETENTION = `interval '24 hours'`;
+/** A claim older than this belongs to a request that can no longer be running (crash, lost instance). */
+const ABANDONED_CLAIM = `interval '10 minutes'`;
+/** One claim in this many also sweeps the company's expired keys. */
+const SWEEP_EVERY = 50;
+
+export interface IdempotencyClaim {
+  readonly id: string;
+  readonly lockId: string;
+}
+
+export type ClaimOutcome = { kind: 'claimed'; claim: IdempotencyClaim } | { kind: 'replay'; status: number; body: unknown };
+
+/**
+ * `Idempotency-Key` handling with the database as the arbiter, so it holds across instances:
+ * 1. `claim` inserts an in-progress row under UNIQUE (company_id, key) in its own short transaction;
+ *    a concurrent or later request with the same key finds that row (409 while it runs, 422 for
+ *    another request, a replay once it has succeeded).
+ * 2. `complete` stores the response in the write's own transaction: a committed write always has
+ *    its stored response, and a rolled-back one never does.
+ * 3. `release` deletes the claim when the request failed: errors are not stored, so a client may
+ *    retry with the same key after fixing the request (or topping up credits), as with Stripe's
+ *    validation failures. Rows older than 24 h are ignored, reclaimed and swept lazily.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  /** The header's value, validated; undefined when absent. */
+  keyFrom(header: string | string[] | undefined): string | undefined {
+    if (header === undefined) return undefined;
+    if (typeof header !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(header)) {
+      throw invalid([{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }]);
+    }
+    return header;
+  }
+
+  async claim(companyId: string, key: string, fingerprint: string): Promise<ClaimOutcome> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const outcome = await this.uow.runDetached((manager) => this.tryClaim(manager.query.bind(manager), companyId, key, fingerprint));
+      if (outcome) return outcome;
+    }
+    throw new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+  }
+
+  /** Stores the successful response; call inside the write's transaction when there is one. */
+  async complete(claim: IdempotencyClaim, status: number, body: unknown): Promise<void> {
+    const result = await this.uow.manager
+      .createQueryBuilder()
+      .update(IdempotencyRecord)
+      .set({ lockId: null, responseStatus: status, responseBody: body === undefined ? null : JSON.stringify(body) })
+      .where('id = :id AND lock_id = :lockId', claim)
+      .execute();
+    if (result.affected === 0) {
+      throw new DomainError('idempotency_in_progress', 'Another request has taken over this Idempotency-Key.');
+    }
+  }
+
+  async release(claim: IdempotencyClaim): Promise<void> {
+    await this.uow.runDetached((manager) =>
+      manager.query('DELETE FROM idempotency_keys WHERE id = $1 AND lock_id = $2', [claim.id, claim.lockId]),
+    );
+  }
+
+  private async tryClaim(
+    query: (sql: string, parameters: unknown[]) => Promise<unknown>,
+    companyId: string,
+    key: string,
+    fingerprint: string,
+  ): Promise<ClaimOutcome | undefined> {
+    if (Math.floor(Math.random() * SWEEP_EVERY) === 0) {
+      await query(`DELETE FROM idempotency_keys WHERE company_id = $1 AND created_at < now() - ${RETENTION}`, [companyId]);
+    }
+    const lockId = randomUUID();
+    const claimed = (await query(
+      `INSERT INTO idempotency_keys (id, company_id, key, fingerprint, lock_id)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (company_id, key) DO UPDATE
+         SET fingerprint = EXCLUDED.fingerprint, lock_id = EXCLUDED.lock_id,
+             response_status = NULL, response_body = NULL, created_at = now()
+         WHERE idempotency_keys.created_at < now() - ${RETENTION}
+            OR (idempotency_keys.lock_id IS NOT NULL AND idempotency_keys.created_at < now() - ${ABANDONED_CLAIM})
+       RETURNING id`,
+      [newId(), companyId, key, fingerprint, lockId],
+    )) as Array<{ id: string }>;
+    if (claimed.length > 0) return { kind: 'claimed', claim: { id: claimed[0].id, lockId } };
+
+    const [existing] = (await query(
+      'SELECT fingerprint, lock_id, response_status, response_body FROM idempotency_keys WHERE company_id = $1 AND key = $2',
+      [companyId, key],
+    )) as Array<{ fingerprint: string; lock_id: string | null; response_status: number | null; response_body: string | null }>;
+    if (!existing) return undefined; // released meanwhile: try again
+    if (existing.fingerprint !== fingerprint) {
+      throw new DomainError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request.');
+    }
+    if (existing.response_status === null) {
+      throw new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+    }
+    return {
+      kind: 'replay',
+      status: existing.response_status,
+      body: existing.response_body === null ? undefined : (JSON.parse(existing.response_body) as unknown),
+    };
+  }
+}
