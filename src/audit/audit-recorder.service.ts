@@ -138,8 +138,9 @@ function actorOf(principal: Principal): AuditActor {
 function resourceIdOf(result: unknown, request: FastifyRequest): string | null {
   if (result && typeof result === 'object') {
     const { id, publicId } = result as { id?: unknown; publicId?: unknown };
-    if (typeof id === 'string') return id;
+    // an API key is known by its publicId everywhere in the contract
     if (typeof publicId === 'string') return publicId;
+    if (typeof id === 'string') return id;
   }
   return routeParamId(request);
 }
