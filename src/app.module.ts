@@ -3,9 +3,10 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CustomersModule } from './customers/customers.module.js';
 import { CreditsModule } from './credits/credits.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
-import { CustomersModule } from './customers/customers.module.js';
+import { InspectionsModule } from './inspections/inspections.module.js';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
 import { RouteTable } from './common/http/route-table.js';
 import { WriteTransactionInterceptor } from './common/operations/write-transaction.interceptor.js';
@@ -62,6 +63,7 @@ export class AppModule {
         WebhooksModule,
         CreditsModule,
         IdempotencyModule,
+        InspectionsModule,
         AuditModule,
         VehiclesModule,
         CustomersModule,

@@ -43,3 +43,36 @@ export async function outboxEvents(app: TestApp, companyId: string, type: string
     data: Record<string, unknown>;
   }>;
 }
+
+/** GETs a binary response (e.g. a PDF) as a Buffer in `body`. */
+export function getBinary(app: TestApp, path: string, auth: { Authorization: string }) {
+  return app
+    .http()
+    .get(path)
+    .set(auth)
+    .buffer(true)
+    .parse((response, callback) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => callback(null, Buffer.concat(chunks)));
+    });
+}
+
+/** The text of every page of a PDF, extracted with pdf.js. */
+export async function pdfText(pdf: Buffer): Promise<string> {
+  const { getDocument, VerbosityLevel } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const document = await getDocument({ data: new Uint8Array(pdf), verbosity: VerbosityLevel.ERRORS }).promise;
+  const pages: string[] = [];
+  for (let number = 1; number <= document.numPages; number++) {
+    const content = await (await document.getPage(number)).getTextContent();
+    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
+  }
+  await document.destroy();
+  return pages.join('\n');
+}
+
+/** Balance as the API reports it. */
+export async function balanceOf(app: TestApp, auth: { Authorization: string }): Promise<number> {
+  const response = await app.http().get('/v1/credits').set(auth).expect(200);
+  return (response.body as { balance: number }).balance;
+}

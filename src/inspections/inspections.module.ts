@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InspectionTemplate } from './inspection-template.entity.js';
+import { InspectionTemplatesService } from './inspection-templates.service.js';
+import { Inspection } from './inspection.entity.js';
+import { InspectionsController } from './inspections.controller.js';
+import { InspectionsService } from './inspections.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([InspectionTemplate, Inspection])],
+  controllers: [InspectionsController],
+  providers: [InspectionsService, InspectionTemplatesService],
+})
+export class InspectionsModule {}
