@@ -5,7 +5,7 @@
 export function normalisePhone(value: string): string | null {
   const compact = value.replace(/[\s\-.()]/g, '');
   if (/^0\d{9,10}$/.test(compact)) return `+44${compact.slice(1)}`;
-  if (/^\+44\d{9,10}$/.test(compact)) return compact.startsWith('+440') ? null : compact;
+  if (compact.startsWith('+44')) return /^\+44[1-9]\d{8,9}$/.test(compact) ? compact : null;
   if (/^\+[1-9]\d{7,14}$/.test(compact)) return compact;
   return null;
 }
