@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module.js';
+import { AgreementsModule } from './agreements/agreements.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CustomersModule } from './customers/customers.module.js';
@@ -64,6 +65,7 @@ export class AppModule {
         CreditsModule,
         IdempotencyModule,
         InspectionsModule,
+        AgreementsModule,
         AuditModule,
         VehiclesModule,
         CustomersModule,

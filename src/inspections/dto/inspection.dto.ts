@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -93,7 +94,7 @@ export class CreateInspectionRequest {
   damages?: DamageInput[];
 
   @ApiPropertyOptional({ type: SignOffRequest, description: 'Given: the inspection is created completed.' })
-  @IsOptional() @ValidateNested() @Type(() => SignOffRequest)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => SignOffRequest)
   signOff?: SignOffRequest;
 }
 
