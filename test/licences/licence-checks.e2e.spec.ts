@@ -15,9 +15,9 @@ describe('driver licence checks (simulated provider)', () => {
 
   const check = (who: SignedUp, body: Record<string, unknown>) => app.http().post('/v1/licence-checks').set(who.auth).send(body);
   const flaggedEvents = async (companyId: string) =>
-    (await app.dataSource.query(`SELECT data FROM outbox_events WHERE company_id = $1 AND type = 'licence.flagged' ORDER BY id`, [companyId])) as Array<{ data: Record<string, unknown> }>;
+    app.dataSource.query<Array<{ data: Record<string, unknown> }>>(`SELECT data FROM outbox_events WHERE company_id = $1 AND type = 'licence.flagged' ORDER BY id`, [companyId]);
   const balance = async (companyId: string) =>
-    ((await app.dataSource.query('SELECT credit_balance FROM companies WHERE id = $1', [companyId])) as Array<{ credit_balance: number }>)[0].credit_balance;
+    (await app.dataSource.query<Array<{ credit_balance: number }>>('SELECT credit_balance FROM companies WHERE id = $1', [companyId]))[0].credit_balance;
 
   it('answers a clean, valid licence: not flagged, no event, no credit spent', async () => {
     const company = await newCompany(app);
@@ -109,7 +109,7 @@ describe('driver licence checks (simulated provider)', () => {
     const company = await newCompany(app);
     const shareCode = 'Zq8Wv3Kp';
     const created = await check(company, { licenceNumber: gbLicenceNumber(), shareCode }).expect(201);
-    const rows = (await app.dataSource.query('SELECT row_to_json(c)::text AS row FROM licence_checks c WHERE id = $1', [created.body.id])) as Array<{ row: string }>;
+    const rows = await app.dataSource.query<Array<{ row: string }>>('SELECT row_to_json(c)::text AS row FROM licence_checks c WHERE id = $1', [created.body.id]);
     expect(rows[0].row).not.toContain(shareCode);
   });
 });

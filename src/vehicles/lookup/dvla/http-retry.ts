@@ -65,7 +65,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** Parses a JSON body, or null when it is not JSON. */
 export async function jsonBody(response: Response): Promise<unknown> {
   try {
-    return (await response.json()) as unknown;
+    return await response.json();
   } catch {
     return null;
   }
