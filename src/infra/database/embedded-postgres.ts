@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { keepProtocolSequencesTogether } from './pglite-queue-affinity.js';
 
 export interface EmbeddedPostgres {
   /** postgres:// URL the ordinary pg driver connects to. */
@@ -33,6 +34,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     port: 0,
     maxConnections: options.maxConnections,
   });
+  keepProtocolSequencesTogether(server);
   await server.start();
   const url = `postgres://postgres@${server.getServerConn()}/postgres`;
   return {
