@@ -44,6 +44,7 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
     const adapter = new FastifyAdapter({
       loggerInstance: logger,
       genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers['x-request-id']),
+      requestIdLogLabel: 'requestId',
       trustProxy: trustProxySetting(config.TRUST_PROXY),
       bodyLimit: config.BODY_LIMIT_BYTES,
       return503OnClosing: true,

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  getMetadataStorage,
   IsBoolean,
   IsIn,
   IsInt,
@@ -153,8 +154,8 @@ export class ConfigError extends Error {}
  * DATA_DIR on the embedded database; on PostgreSQL (several instances) they must be given explicitly.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
-  const known = Object.keys(new AppConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'API_KEY_PEPPER', 'REDIS_URL', 'WEBHOOK_SECRET_KEY']);
-  const raw = Object.fromEntries(Object.entries(env).filter(([key]) => known.includes(key)));
+  const known = settingNames();
+  const raw = Object.fromEntries(Object.entries(env).filter(([key]) => known.has(key)));
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {
@@ -171,6 +172,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     config[name] = persistedSecret(config.DATA_DIR, name.toLowerCase());
   }
   return config;
+}
+
+/** Every decorated AppConfig property, optional ones (no initial value) included. */
+function settingNames(): Set<string> {
+  return new Set(getMetadataStorage().getTargetValidationMetadatas(AppConfig, '', true, false).map((rule) => rule.propertyName));
 }
 
 function persistedSecret(dataDir: string, name: string): string {
