@@ -6,7 +6,8 @@ import { LOGGER, type AppLogger } from '../infra/logging/logger.js';
 import { VehicleDataProvider, type VehicleLookupOutcome } from './lookup/vehicle-data.js';
 import { Vehicle } from './vehicle.entity.js';
 
-export const VEHICLE_LOOKUP_QUEUE = 'vehicle-lookup';
+/** Per provider: a job queued by an instance on the real services is never completed by a simulated one. */
+const lookupQueue = (config: AppConfig) => `vehicle-lookup.${config.VEHICLE_DATA_PROVIDER}`;
 /** A request waits for at most this many attempts; the durable retry makes up to LOOKUP_MAX_ATTEMPTS per run. */
 const REQUEST_ATTEMPTS = 2;
 
@@ -34,7 +35,7 @@ export class VehicleLookupService implements OnModuleInit {
 
   onModuleInit(): void {
     this.jobs.register<LookupJob>(
-      VEHICLE_LOOKUP_QUEUE,
+      lookupQueue(this.config),
       { retryLimit: this.config.LOOKUP_RETRY_LIMIT, retryDelay: this.config.LOOKUP_RETRY_DELAY_SECONDS, retryBackoff: true, retryDelayMax: 3600 },
       (job, signal) => this.completePending(job, signal),
     );
@@ -55,7 +56,7 @@ export class VehicleLookupService implements OnModuleInit {
   async scheduleRetryIfPending(vehicle: Vehicle): Promise<void> {
     if (vehicle.lookupStatus !== 'pending') return;
     const job: LookupJob = { companyId: vehicle.companyId, vehicleId: vehicle.id, registration: vehicle.registration };
-    await this.jobs.send(VEHICLE_LOOKUP_QUEUE, job, { startAfterSeconds: this.config.LOOKUP_RETRY_DELAY_SECONDS });
+    await this.jobs.send(lookupQueue(this.config), job, { startAfterSeconds: this.config.LOOKUP_RETRY_DELAY_SECONDS });
   }
 
   private async completePending(job: LookupJob, signal: AbortSignal): Promise<void> {
