@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, newCompany, newTeamMember, type SignedUp } from '../support/factories.js';
 import { newVehicle, uniqueRegistration } from '../support/fleet.js';
+import { enableApi, newKey } from '../support/keys.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('vehicles (simulated lookup)', () => {
@@ -91,6 +92,21 @@ describe('vehicles (simulated lookup)', () => {
       expect(denied.body.requiredScopes).toEqual(['vehicles:write']);
       const created = await newVehicle(app, member);
       await app.http().get(`/v1/vehicles/${created.id}`).set(auditor.auth).expect(200);
+    });
+  });
+
+  describe('with an API key', () => {
+    it('an integrator with vehicles:write adds a vehicle and reads back DVLA and MOT data; vehicles:read cannot add', async () => {
+      const company = await newCompany(app);
+      await enableApi(app, company);
+      const writer = await newKey(app, company, { scopes: ['vehicles:write'] });
+      const reader = await newKey(app, company, { scopes: ['vehicles:read'] });
+      const created = await app.http().post('/v1/vehicles').set(writer.auth).send({ registration: uniqueRegistration() }).expect(201);
+      const read = await app.http().get(`/v1/vehicles/${created.body.id}`).set(reader.auth).expect(200);
+      expect(read.body).toMatchObject({ lookupStatus: 'complete', dvla: { make: expect.any(String) } });
+      expect(Array.isArray(read.body.motTests)).toBe(true);
+      const denied = expectProblem(await app.http().post('/v1/vehicles').set(reader.auth).send({ registration: uniqueRegistration() }), 403, 'insufficient_scope');
+      expect(denied.requiredScopes).toEqual(['vehicles:write']);
     });
   });
 
