@@ -5,6 +5,9 @@ import { Webhook } from 'standardwebhooks';
 import type { SignedUp } from './factories.js';
 import type { TestApp } from './test-app.js';
 
+/** A scripted "status" for a request the receiver never answers. */
+export const HANG = 0;
+
 export interface ReceivedWebhook {
   path: string;
   headers: IncomingHttpHeaders;
@@ -16,7 +19,7 @@ export interface Route {
   url: string;
   /** Every request this route received, oldest first. */
   received: () => ReceivedWebhook[];
-  /** Status codes to answer in turn; after them, 200. */
+  /** Status codes to answer in turn (HANG: no answer at all); after them, 200. */
   respondWith: (...statuses: number[]) => void;
 }
 
@@ -38,6 +41,7 @@ export class WebhookReceiver {
         const path = request.url ?? '/';
         this.requests.push({ path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() });
         const status = this.scripted.get(path)?.shift() ?? 200;
+        if (status === HANG) return; // never answers (until the receiver stops)
         response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
       });
     });
