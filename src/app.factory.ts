@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
 import { AppModule } from './app.module.js';
 import { requestIdFrom } from './common/http/request-id.js';
 import { RouteTable } from './common/http/route-table.js';
@@ -44,7 +45,7 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
     const adapter = new FastifyAdapter({
       loggerInstance: logger,
       genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers['x-request-id']),
-      requestIdLogLabel: 'requestId',
+      logController: new LogController({ requestIdLogLabel: 'requestId' }),
       trustProxy: trustProxySetting(config.TRUST_PROXY),
       bodyLimit: config.BODY_LIMIT_BYTES,
       return503OnClosing: true,
