@@ -57,12 +57,12 @@ export class CreditDebitService {
   private async checkKeyDailyLimit(companyId: string, apiKeyId: string, limit: number, credits: number): Promise<void> {
     const manager = this.uow.manager;
     await manager.query('SELECT 1 FROM companies WHERE id = $1 FOR UPDATE', [companyId]);
-    const [{ spent }] = (await manager.query(
+    const [{ spent }] = await manager.query<Array<{ spent: number }>>(
       `SELECT coalesce(-sum(delta), 0)::int AS spent FROM credit_ledger
        WHERE company_id = $1 AND api_key_id = $2 AND delta < 0
          AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
       [companyId, apiKeyId],
-    )) as Array<{ spent: number }>;
+    );
     if (spent + credits > limit) {
       throw new DomainError('key_credit_limit_reached', `This API key's daily credit limit (${limit}) is used up for today (UTC).`, {
         limit,

@@ -11,6 +11,11 @@ import { IDEMPOTENCY_KEY_PATTERN } from './request-fingerprint.js';
 const RETENTION = `interval '24 hours'`;
 /** A claim older than this belongs to a request that can no longer be running (crash, lost instance). */
 const ABANDONED_CLAIM = `interval '10 minutes'`;
+/**
+ * Secrets are shown exactly once: a stored response keeps everything but these (an API key's
+ * `fullApiKey`, a webhook `secret`, tokens), so a replay never reveals them a second time.
+ */
+const SECRET_FIELDS = new Set(['fullApiKey', 'secret', 'accessToken', 'refreshToken', 'apiKey', 'password']);
 /** One claim in this many also sweeps the company's expired keys. */
 const SWEEP_EVERY = 50;
 
@@ -58,7 +63,7 @@ export class IdempotencyService {
     const result = await this.uow.manager
       .createQueryBuilder()
       .update(IdempotencyRecord)
-      .set({ lockId: null, responseStatus: status, responseBody: body === undefined ? null : JSON.stringify(body) })
+      .set({ lockId: null, responseStatus: status, responseBody: storedBody(body) })
       .where('id = :id AND lock_id = :lockId', claim)
       .execute();
     if (result.affected === 0) {
@@ -112,4 +117,9 @@ export class IdempotencyService {
       body: existing.response_body === null ? undefined : (JSON.parse(existing.response_body) as unknown),
     };
   }
+}
+
+function storedBody(body: unknown): string | null {
+  if (body === undefined) return null;
+  return JSON.stringify(body, (key, value: unknown) => (SECRET_FIELDS.has(key) ? undefined : value));
 }

@@ -4,13 +4,13 @@ import type { TestApp } from './test-app.js';
 
 /** The company's balance as stored, and the sum of its ledger deltas; they must always agree. */
 export async function ledgerState(app: TestApp, companyId: string): Promise<{ balance: number; ledgerSum: number; lastBalanceAfter: number | null }> {
-  const [row] = (await app.dataSource.query(
+  const [row] = await app.dataSource.query<Array<{ balance: number; ledgerSum: number; lastBalanceAfter: number | null }>>(
     `SELECT c.credit_balance AS balance,
             (SELECT coalesce(sum(delta), 0)::int FROM credit_ledger WHERE company_id = c.id) AS "ledgerSum",
             (SELECT balance_after FROM credit_ledger WHERE company_id = c.id ORDER BY id DESC LIMIT 1) AS "lastBalanceAfter"
      FROM companies c WHERE c.id = $1`,
     [companyId],
-  )) as Array<{ balance: number; ledgerSum: number; lastBalanceAfter: number | null }>;
+  );
   return row;
 }
 
@@ -25,7 +25,10 @@ export async function expectLedgerConsistent(app: TestApp, companyId: string): P
 /** Test setup: sets a company's balance to exactly `balance`, with the ledger row that keeps the sum right. */
 export async function setBalance(app: TestApp, companyId: string, balance: number): Promise<void> {
   await app.dataSource.transaction(async (manager) => {
-    const [{ credit_balance: current }] = (await manager.query('SELECT credit_balance FROM companies WHERE id = $1 FOR UPDATE', [companyId])) as Array<{ credit_balance: number }>;
+    const [{ credit_balance: current }] = await manager.query<Array<{ credit_balance: number }>>(
+      'SELECT credit_balance FROM companies WHERE id = $1 FOR UPDATE',
+      [companyId],
+    );
     const delta = balance - current;
     if (delta === 0) return;
     await manager.query('UPDATE companies SET credit_balance = $2 WHERE id = $1', [companyId, balance]);
@@ -39,9 +42,10 @@ export async function setBalance(app: TestApp, companyId: string, balance: numbe
 
 /** Outbox events of one type for one company. */
 export async function outboxEvents(app: TestApp, companyId: string, type: string): Promise<Array<{ data: Record<string, unknown> }>> {
-  return (await app.dataSource.query('SELECT data FROM outbox_events WHERE company_id = $1 AND type = $2 ORDER BY id', [companyId, type])) as Array<{
-    data: Record<string, unknown>;
-  }>;
+  return app.dataSource.query<Array<{ data: Record<string, unknown> }>>(
+    'SELECT data FROM outbox_events WHERE company_id = $1 AND type = $2 ORDER BY id',
+    [companyId, type],
+  );
 }
 
 /** GETs a binary response (e.g. a PDF) as a Buffer in `body`. */

@@ -52,7 +52,7 @@ export class WriteTransactionInterceptor implements NestInterceptor {
       return idempotency.body;
     }
     const write = async (): Promise<unknown> => {
-      const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      const result: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
       if (operation.cost) await this.spendCredits(request, operation.cost, result);
       // audit: the success event commits (or rolls back) with the write, after the debit it reports
       if (operation.action) await this.audit.recordSuccess(context, operation.action, result);
