@@ -104,6 +104,8 @@ async function benchDatabase(database: string, databaseUrl: string | undefined):
     }
     return rows;
   } finally {
+    // let requests still queued from the last run drain before the database goes away
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
     await running.close();
   }
 }
