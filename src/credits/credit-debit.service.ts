@@ -56,7 +56,9 @@ export class CreditDebitService {
 
   private async checkKeyDailyLimit(companyId: string, apiKeyId: string, limit: number, credits: number): Promise<void> {
     const manager = this.uow.manager;
-    await manager.query('SELECT 1 FROM companies WHERE id = $1 FOR UPDATE', [companyId]);
+    // NO KEY UPDATE: serialises spenders of this company like the debit's UPDATE does, without
+    // conflicting with the KEY SHARE locks that the write's own foreign keys hold on the row.
+    await manager.query('SELECT 1 FROM companies WHERE id = $1 FOR NO KEY UPDATE', [companyId]);
     const [{ spent }] = await manager.query<Array<{ spent: number }>>(
       `SELECT coalesce(-sum(delta), 0)::int AS spent FROM credit_ledger
        WHERE company_id = $1 AND api_key_id = $2 AND delta < 0
