@@ -45,8 +45,9 @@ export class RateLimitStore implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** A Redis that is down at start does not stop the app: the insurance limiter counts until it is back. */
   async onModuleInit(): Promise<void> {
-    await this.redis?.connect();
+    await this.redis?.connect().catch((error: unknown) => this.logger.warn({ err: error }, 'rate-limit store (Redis) unavailable at start'));
   }
 
   async onApplicationShutdown(): Promise<void> {

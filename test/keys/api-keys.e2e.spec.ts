@@ -222,4 +222,22 @@ describe('API key management', () => {
       expectProblem(await app.http().post(`/v1/api-keys/${key.publicId}/rotate`).set(owner.auth).send({}), 409, 'conflict');
     });
   });
+
+  it('documents every key operation in the OpenAPI document with its access rule', async () => {
+    const document = (await app.http().get('/docs/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    const operations = [
+      ['/v1/api-keys', 'post'], ['/v1/api-keys', 'get'], ['/v1/api-keys/revoke', 'post'], ['/v1/api-keys/{publicId}', 'get'],
+      ['/v1/api-keys/{publicId}', 'delete'], ['/v1/api-keys/{publicId}/rotate', 'post'], ['/v1/auth/api-key/token', 'post'],
+      ['/v1/auth/api-key/token', 'get'],
+    ] as const;
+    for (const [path, method] of operations) {
+      const operation = document.paths[path]?.[method];
+      expect(operation, `${method} ${path}`).toBeDefined();
+      expect(operation['x-required-scopes']).toEqual([]);
+      expect(operation['x-credit-cost']).toBe(0);
+    }
+    expect(document.paths['/v1/api-keys'].post['x-allowed-roles']).toEqual(['owner', 'admin']);
+  });
 });
