@@ -3,6 +3,8 @@ import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { createLogger } from './infra/logging/logger.js';
 
+const SHUTDOWN_TIMEOUT_MS = 25_000;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -28,6 +30,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // in-flight requests get this long to finish; a hung one must not keep the process alive forever
+    setTimeout(() => {
+      logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
     close().then(
       () => process.exit(0),
       (error: unknown) => {

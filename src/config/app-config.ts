@@ -149,6 +149,9 @@ export class AppConfig {
 
 export class ConfigError extends Error {}
 
+/** Settings whose value is never echoed in an error (URLs may carry passwords). */
+const MAY_CONTAIN_SECRETS = /SECRET|KEY|PEPPER|PASSWORD|URL/;
+
 /**
  * Builds the configuration from an environment. Secrets that are not given are generated and kept in
  * DATA_DIR on the embedded database; on PostgreSQL (several instances) they must be given explicitly.
@@ -160,8 +163,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {
     const first = errors[0];
-    const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
-    throw new ConfigError(`Invalid configuration: ${first.property}: ${message}`);
+    // decorators apply bottom-up, so the last constraint is the first written: the type check
+    const message = Object.values(first.constraints ?? {}).at(-1) ?? 'is invalid';
+    const shown = MAY_CONTAIN_SECRETS.test(first.property) ? '' : ` (got ${JSON.stringify(raw[first.property])})`;
+    throw new ConfigError(`Invalid configuration: ${first.property}: ${message}${shown}`);
   }
   config.DATA_DIR = resolve(config.DATA_DIR);
   for (const name of ['JWT_SECRET', 'API_KEY_PEPPER'] as const) {

@@ -63,6 +63,16 @@ describe(loadConfig.name, () => {
     expect(message).not.toContain('\n');
   });
 
+  it('names the setting, the rule it breaks and the value given', () => {
+    expect(configError({ PORT: 'abc' })).toBe('Invalid configuration: PORT: PORT must be an integer number (got "abc")');
+    expect(configError({ LOG_LEVEL: 'loud' })).toMatch(/^Invalid configuration: LOG_LEVEL: LOG_LEVEL must be one of the following values: .+ \(got "loud"\)$/);
+  });
+
+  it('never echoes the value of a secret or a URL', () => {
+    expect(configError({ JWT_SECRET: 'hunter2-short' })).not.toContain('hunter2');
+    expect(configError({ DATABASE_URL: 'mysql://admin:s3cret@db/x' })).not.toContain('s3cret');
+  });
+
   it.each(['JWT_SECRET', 'API_KEY_PEPPER'])('requires %s when DATABASE_URL is set', (name) => {
     const env: Record<string, string> = { ...SECRETS, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/fleetgate' };
     delete env[name];
