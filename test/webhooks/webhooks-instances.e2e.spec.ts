@@ -50,7 +50,7 @@ describe('webhooks: several instances and restarts', () => {
   });
 
   it('a restart mid-retry still delivers: the next instance picks the scheduled retry up', async () => {
-    const first = await instance({ WEBHOOK_RETRY_SCHEDULE_SECONDS: '2,2' });
+    const first = await instance();
     const owner = await newCompany(first);
     const route = receiver.route();
     route.respondWith(500);
@@ -87,11 +87,14 @@ describe('webhooks: several instances and restarts', () => {
 
     const second = await instance();
     try {
-      const [interrupted] = await listDeliveries(second, owner, hook.id);
-      expect(interrupted).toMatchObject({ status: 'pending', attemptCount: 0 });
       const delivered = await waitForDelivery(second, owner, hook.id, (d) => d.id === accepted.body.id && d.status === 'succeeded', 40_000);
-      expect(delivered.attempts.map((attempt) => attempt.httpStatus)).toEqual([200]);
       expect(route.received()).toHaveLength(2);
+      expect(delivered.attempts.at(-1)).toMatchObject({ httpStatus: 200 });
+      expect(delivered.attempts.map((attempt) => attempt.error)).not.toContain('interrupted by shutdown');
+      // On PGlite only this file's instances work, so the hung request was the closed instance's, and an
+      // interrupted delivery is released, not recorded. On a shared PostgreSQL another test file's worker
+      // may have claimed it first (and recorded its own timeout).
+      if (!process.env.DATABASE_URL) expect(delivered.attempts).toHaveLength(1);
     } finally {
       await second.close();
     }

@@ -2,17 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/infra/database/uuid-entity.js';
 import { WebhookDeliveryWorker } from '../../src/webhooks/webhook-delivery.worker.js';
 import { generateSigningSecret, SecretBox } from '../../src/webhooks/webhook-signing.js';
-import { expectProblem, newCompany } from '../support/factories.js';
+import { expectProblem, newCompany, type SignedUp } from '../support/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { listDeliveries, WebhookReceiver } from '../support/webhooks.js';
 
 describe('webhooks: SSRF protection (private targets not allowed)', () => {
   let app: TestApp;
   let receiver: WebhookReceiver;
+  let owner: SignedUp;
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
     // No workers here: on a shared PostgreSQL this app must not claim other test files' deliveries.
     app = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false', JOBS_ENABLED: 'false' } });
+    owner = await newCompany(app);
   });
   afterAll(async () => {
     await app.close();
@@ -32,20 +34,19 @@ describe('webhooks: SSRF protection (private targets not allowed)', () => {
     'https://localhost/hook',
     'https://0.0.0.0/hook',
   ])('refuses %s at creation with 400 naming url', async (url) => {
-    const owner = await newCompany(app);
     const response = await app.http().post('/v1/webhooks').set(owner.auth).send({ url, events: ['credits.low'] });
     const problem = expectProblem(response, 400, 'validation_failed');
     expect(problem.errors).toEqual([{ field: 'url', message: expect.stringMatching(/private, loopback, link-local or reserved/) }]);
   });
 
   it('refuses plain http', async () => {
-    const owner = await newCompany(app);
     const response = await app.http().post('/v1/webhooks').set(owner.auth).send({ url: 'http://93.184.215.14/hook', events: ['credits.low'] });
     expect(expectProblem(response, 400, 'validation_failed').errors).toEqual([{ field: 'url', message: 'must use https' }]);
+    const list = await app.http().get('/v1/webhooks').set(owner.auth).expect(200);
+    expect(list.body.data).toEqual([]);
   });
 
   it('refuses a private target again at delivery time: the attempt records the refusal and no request is made', async () => {
-    const owner = await newCompany(app);
     const route = receiver.route();
     // As if the host resolved to a public address at creation and to loopback now (DNS rebinding).
     const target = route.url.replace('http://127.0.0.1', 'https://localhost');
