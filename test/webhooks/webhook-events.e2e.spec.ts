@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnitOfWork } from '../../src/infra/database/unit-of-work.js';
 import { EventOutbox } from '../../src/webhooks/event-outbox.service.js';
@@ -8,14 +9,23 @@ import { newKey } from '../support/keys.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { eventually, listDeliveries, newWebhook, verifyDelivery, WebhookReceiver } from '../support/webhooks.js';
 
+class LogCapture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
 const ALL_EVENTS = ['inspection.completed', 'agreement.signed', 'licence.flagged', 'credits.low', 'api_key.revoked'];
 
 describe('webhook events from their real causes', () => {
   let app: TestApp;
   let receiver: WebhookReceiver;
+  const logs = new LogCapture();
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
-    app = await startTestApp();
+    app = await startTestApp({ logDestination: logs });
   });
   afterAll(async () => {
     await app.close();
@@ -128,5 +138,17 @@ describe('webhook events from their real causes', () => {
     });
     expect(deliveries).toHaveLength(1);
     expect(route.received()).toHaveLength(1);
+  });
+
+  it('never writes a signing secret to the log', async () => {
+    const owner = await newCompany(app);
+    const route = receiver.route();
+    const hook = await newWebhook(app, owner, route.url);
+    const rotated = await app.http().post(`/v1/webhooks/${hook.id}/rotate-secret`).set(owner.auth).expect(200);
+    await app.http().post(`/v1/webhooks/${hook.id}/test`).set(owner.auth).expect(202);
+    await eventually(() => (route.received().length > 0 ? true : undefined));
+    await eventually(async () => ((await listDeliveries(app, owner, hook.id))[0]?.status === 'succeeded' ? true : undefined));
+    expect(logs.text).toContain('webhook delivery attempt');
+    for (const secret of [hook.secret, rotated.body.secret as string]) expect(logs.text).not.toContain(secret.slice('whsec_'.length, 30));
   });
 });
