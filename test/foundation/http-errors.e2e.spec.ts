@@ -37,6 +37,11 @@ describe('HTTP errors and request ids', () => {
       expect(problem.errors).toEqual([{ field: 'body', message: 'must be a JSON object' }]);
     });
 
+    it('refuses a __proto__ key with 400 validation_failed', async () => {
+      const raw = `{"companyName":"A","name":"B","email":"${uniqueEmail()}","password":"${PASSWORD}","__proto__":{"isAdmin":true}}`;
+      expectProblem(await signup(raw), 400, 'validation_failed');
+    });
+
     it('answers a POST without any body with 400 validation_failed', async () => {
       const problem = expectProblem(await app.http().post('/v1/auth/login'), 400, 'validation_failed');
       expect(problem.errors).toEqual([expect.objectContaining({ field: 'body' })]);
