@@ -96,6 +96,7 @@ export interface DeliveryView {
   status: 'pending' | 'succeeded' | 'failed';
   attemptCount: number;
   nextAttemptAt: string | null;
+  lastError: string | null;
   attempts: { attemptedAt: string; httpStatus: number | null; durationMs: number; error: string | null }[];
 }
 

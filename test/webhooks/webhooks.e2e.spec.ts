@@ -194,6 +194,20 @@ describe('webhooks', () => {
       expect(delivered.attemptCount).toBe(5);
     });
 
+    it('stops retrying once the owner disables the endpoint, and says why', async () => {
+      const owner = await newCompany(app);
+      const route = receiver.route();
+      route.respondWith(500, 500, 500, 500);
+      const hook = await newWebhook(app, owner, route.url);
+      const accepted = await app.http().post(`/v1/webhooks/${hook.id}/test`).set(owner.auth).expect(202);
+      await waitForDelivery(app, owner, hook.id, (d) => d.id === accepted.body.id && d.attemptCount === 1);
+      await app.http().patch(`/v1/webhooks/${hook.id}`).set(owner.auth).send({ enabled: false }).expect(200);
+      const abandoned = await waitForDelivery(app, owner, hook.id, (d) => d.id === accepted.body.id && d.status === 'failed');
+      expect(abandoned.lastError).toBe('endpoint disabled');
+      expect(abandoned.attempts.length).toBeLessThan(4);
+      expect(route.received()).toHaveLength(abandoned.attempts.length);
+    });
+
     it('reports a receiver that does not answer as an attempt with an error and no status', async () => {
       const owner = await newCompany(app);
       const hook = await newWebhook(app, owner, 'http://127.0.0.1:9/closed-port');

@@ -103,6 +103,8 @@ export class DeliveryResponse {
   @ApiProperty({ enum: DELIVERY_STATUSES }) status!: DeliveryStatus;
   @ApiProperty() attemptCount!: number;
   @ApiProperty({ nullable: true, type: String }) nextAttemptAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why the last try failed, e.g. "HTTP 500" or "endpoint disabled" (then without an attempt).' })
+  lastError!: string | null;
   @ApiProperty({ type: [DeliveryAttemptResponse], description: 'Oldest first.' }) attempts!: DeliveryAttemptResponse[];
   @ApiProperty() createdAt!: string;
 
@@ -115,6 +117,7 @@ export class DeliveryResponse {
       status: delivery.status,
       attemptCount: delivery.attemptCount,
       nextAttemptAt: delivery.status === 'pending' && delivery.nextAttemptAt ? delivery.nextAttemptAt.toISOString() : null,
+      lastError: delivery.status === 'succeeded' ? null : delivery.lastError,
       attempts: attempts.map((attempt) => DeliveryAttemptResponse.of(attempt)),
       createdAt: delivery.createdAt.toISOString(),
     };
