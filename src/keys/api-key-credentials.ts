@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { isIpAllowed } from '../common/net/ip-allowlist.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
 import { LOGGER, type AppLogger } from '../infra/logging/logger.js';
 import { expandScopes, ROLE_SCOPES, type Role, type Scope } from '../scopes/scope-catalogue.js';
 import { parseApiKey } from './api-key-format.js';
@@ -43,7 +42,7 @@ const KEY_AUTH_SQL = `
     FROM api_keys k
     JOIN companies c ON c.id = k.company_id
     JOIN users u ON u.id = k.created_by
-   WHERE k.public_id = $1`;
+   WHERE k.public_id = ANY($1::varchar[])`;
 
 const TOUCH_SQL = `
   UPDATE api_keys SET last_used_at = now(), last_used_ip = $2
@@ -62,8 +61,9 @@ const revoked = () => new DomainError('api_key_revoked', 'This API key has been 
  */
 @Injectable()
 export class ApiKeyCredentials {
+  private batch = new Map<string, Array<{ resolve: (row: KeyAuthRow | undefined) => void; reject: (error: unknown) => void }>>();
+
   constructor(
-    private readonly uow: UnitOfWork,
     private readonly hasher: ApiKeyHasher,
     private readonly dataSource: DataSource,
     @Inject(LOGGER) private readonly logger: AppLogger,
@@ -96,9 +96,30 @@ export class ApiKeyCredentials {
     return this.admit(row, ip, row.generation, 'key_token');
   }
 
-  private async find(publicId: string): Promise<KeyAuthRow | undefined> {
-    const rows: KeyAuthRow[] = await this.uow.manager.query(KEY_AUTH_SQL, [publicId]);
-    return rows[0];
+  /**
+   * Lookups that arrive in the same event-loop turn share one query (`public_id = ANY(…)`): under
+   * concurrency one round trip serves many requests, and each still reads rows fresh, after it arrived.
+   */
+  private find(publicId: string): Promise<KeyAuthRow | undefined> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.batch.get(publicId);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.batch.set(publicId, [{ resolve, reject }]);
+      if (this.batch.size === 1 && !waiting) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.batch;
+    this.batch = new Map();
+    try {
+      // The batch serves several requests, so it never runs on one caller's transaction.
+      const rows: KeyAuthRow[] = await this.dataSource.query(KEY_AUTH_SQL, [[...batch.keys()]]);
+      const byPublicId = new Map(rows.map((row) => [row.public_id, row]));
+      for (const [publicId, waiters] of batch) for (const waiter of waiters) waiter.resolve(byPublicId.get(publicId));
+    } catch (error) {
+      for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
+    }
   }
 
   /** The generation the presented secret belongs to; a retired secret is a revoked credential. */

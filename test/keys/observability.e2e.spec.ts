@@ -63,6 +63,21 @@ describe('API keys: queries per request and what reaches the log', () => {
     }
   });
 
+  it('answers concurrent requests of several keys each with its own principal, in at most one query each', async () => {
+    const keys = [await newKey(app, owner, { scopes: ['vehicles:read'] }), await newKey(app, owner, { scopes: ['credits:read'] })];
+    for (const key of keys) await warmUp(key.auth, key.publicId);
+    queries.reset();
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => app.http().get('/v1/auth/me').set(keys[i % 2].auth).then((response) => ({ i, response }))),
+    );
+    for (const { i, response } of responses) {
+      expect(response.status).toBe(200);
+      expect(response.body.publicId).toBe(keys[i % 2].publicId);
+      expect(response.body.scopes).toEqual(i % 2 === 0 ? ['vehicles:read'] : ['credits:read']);
+    }
+    expect(queries.count).toBeLessThanOrEqual(12);
+  });
+
   it('refuses a mistyped key without touching the database', async () => {
     const key = await newKey(app, owner);
     const typo = key.fullApiKey.slice(0, -1) + (key.fullApiKey.endsWith('a') ? 'b' : 'a');
