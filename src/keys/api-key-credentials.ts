@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import ipaddr from 'ipaddr.js';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -61,6 +62,7 @@ const revoked = () => new DomainError('api_key_revoked', 'This API key has been 
  */
 @Injectable()
 export class ApiKeyCredentials {
+  private inFlight = 0;
   private batch = new Map<string, Array<{ resolve: (row: KeyAuthRow | undefined) => void; reject: (error: unknown) => void }>>();
 
   constructor(
@@ -105,20 +107,29 @@ export class ApiKeyCredentials {
       const waiting = this.batch.get(publicId);
       if (waiting) waiting.push({ resolve, reject });
       else this.batch.set(publicId, [{ resolve, reject }]);
-      if (this.batch.size === 1 && !waiting) setImmediate(() => void this.flush());
+      if (this.batch.size > 1 || waiting) return;
+      // idle: query at once (no added latency); busy: gather this turn's lookups into one query
+      if (this.inFlight === 0) queueMicrotask(() => void this.flush());
+      else setImmediate(() => void this.flush());
     });
   }
 
   private async flush(): Promise<void> {
     const batch = this.batch;
     this.batch = new Map();
+    this.inFlight++;
     try {
-      // The batch serves several requests, so it never runs on one caller's transaction.
-      const rows: KeyAuthRow[] = await this.dataSource.query(KEY_AUTH_SQL, [[...batch.keys()]]);
+      // The batch serves several requests, so it never runs on one caller's transaction: straight to the
+      // pool. (No named prepared statement: an embedded database's connections share one backend
+      // session, where the name would collide.)
+      const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+      const { rows } = await pool.query<KeyAuthRow>(KEY_AUTH_SQL, [[...batch.keys()]]);
       const byPublicId = new Map(rows.map((row) => [row.public_id, row]));
       for (const [publicId, waiters] of batch) for (const waiter of waiters) waiter.resolve(byPublicId.get(publicId));
     } catch (error) {
       for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
+    } finally {
+      this.inFlight--;
     }
   }
 
