@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
+type OperationObject = NonNullable<OpenAPIObject['paths'][string]['post']>;
+type ParameterObject = NonNullable<OperationObject['parameters']>[number];
+
 const AUTH_DESCRIPTION = [
   'Send one of three credentials as `Authorization: Bearer <token>`:',
   '- a user access token from `/v1/auth/login`: `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`',
@@ -21,15 +24,31 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config);
   for (const [path, item] of Object.entries(document.paths)) {
     if (!path.startsWith('/v1')) continue;
-    for (const operation of Object.values(item)) {
-      if (typeof operation !== 'object' || operation === null || !('responses' in operation)) continue;
-      const extended = operation as Record<string, unknown>;
+    for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      const extended = operation as OperationObject & Record<string, unknown>;
       extended['x-required-scopes'] ??= [];
       extended['x-credit-cost'] ??= 0;
+      if (method === 'post' && operation.security?.length) {
+        operation.parameters = [...(operation.parameters ?? []), IDEMPOTENCY_KEY_HEADER];
+      }
     }
   }
   return document;
 }
+
+/** Every authenticated POST accepts it (see IdempotencyService); public POSTs ignore it. */
+const IDEMPOTENCY_KEY_HEADER: ParameterObject = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+  description:
+    'Makes the POST safe to retry for 24 h: a repeat with the same body returns the first response with ' +
+    '`Idempotent-Replayed: true` and spends nothing; a different body → 422 `idempotency_key_reused`; ' +
+    'a repeat while the first is still running → 409 `idempotency_in_progress`.',
+};
 
 export function setupOpenApi(app: INestApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
