@@ -1,20 +1,24 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { Scope } from '../scopes/scope-catalogue.js';
 import { ACCESS_RULE, type AccessRule, type AuthenticatedRequest } from './access.decorators.js';
+import { BEARER_STRATEGY_NAME } from './bearer.strategy.js';
 import type { Principal } from './principal.js';
 
 export function accessRuleOf(reflector: Reflector, context: ExecutionContext): AccessRule | undefined {
   return reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
 }
 
-/** Authenticates every route that is not @Public, through the bearer strategy. */
+/** Authenticates every route that is not @Public, through this app's bearer strategy. */
 @Injectable()
-export class BearerAuthGuard extends AuthGuard('bearer') {
-  constructor(private readonly reflector: Reflector) {
-    super();
+export class BearerAuthGuard extends AuthGuard() {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(BEARER_STRATEGY_NAME) strategyName: string,
+  ) {
+    super({ defaultStrategy: strategyName });
   }
 
   override canActivate(context: ExecutionContext) {

@@ -4,7 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { KeyCredentialsModule } from '../keys/key-credentials.module.js';
 import { AccessGuard, BearerAuthGuard } from './access.guard.js';
 import { AuthenticationService } from './authentication.service.js';
-import { BearerStrategy } from './bearer.strategy.js';
+import { BearerStrategy, bearerStrategyNameProvider } from './bearer.strategy.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { RateLimitStore } from './rate-limit.store.js';
 import { TokensModule } from './tokens.module.js';
@@ -17,6 +17,7 @@ import { TokensModule } from './tokens.module.js';
   imports: [PassportModule, TokensModule, KeyCredentialsModule],
   providers: [
     AuthenticationService,
+    bearerStrategyNameProvider,
     BearerStrategy,
     RateLimitStore,
     { provide: APP_GUARD, useClass: BearerAuthGuard },

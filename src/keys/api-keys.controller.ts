@@ -1,10 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../audit/audited.decorator.js';
 import { CurrentPrincipal, UserRoles } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import type { Page } from '../common/pagination/page-query.dto.js';
-import { AbsentBodyInterceptor } from './absent-body.interceptor.js';
 import { ApiKeysService } from './api-keys.service.js';
 import {
   ApiKeyPage,
@@ -63,7 +62,6 @@ export class ApiKeysController {
 
   @Post(':publicId/rotate')
   @HttpCode(200)
-  @UseInterceptors(AbsentBodyInterceptor)
   @Audited('api_key.rotate')
   @UserRoles('owner', 'admin')
   @ApiOkResponse({ type: ApiKeyWithSecretResponse })

@@ -1,8 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Ip, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Ip, Post, Query } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { TokenPairResponse } from '../accounts/dto/auth.dto.js';
 import { Public } from '../auth/access.decorators.js';
-import { AbsentBodyInterceptor } from './absent-body.interceptor.js';
 import { ApiKeyTokenRequest } from './dto/api-key.dto.js';
 import { KeyTokenService } from './key-token.service.js';
 
@@ -16,7 +15,6 @@ export class KeyTokenController {
 
   @Post('token')
   @HttpCode(200)
-  @UseInterceptors(AbsentBodyInterceptor)
   @Public()
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: TokenPairResponse })

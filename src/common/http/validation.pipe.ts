@@ -18,12 +18,14 @@ export class RequestValidationPipe extends ValidationPipe {
     });
   }
 
+  /** A POST without any body is validated as `{}`: each required field is then named in `errors[]`. */
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const expectsObject = metadata.type === 'body' && typeof metadata.metatype === 'function' && this.toValidate(metadata);
-    if (expectsObject && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    const body = value === undefined && expectsObject ? {} : value;
+    if (expectsObject && (body === null || typeof body !== 'object' || Array.isArray(body))) {
       throw invalid([{ field: 'body', message: 'must be a JSON object' }]);
     }
-    return super.transform(value ?? {}, metadata);
+    return super.transform(body, metadata);
   }
 }
 
