@@ -9,15 +9,11 @@
  * AUDIT_BENCH_EVENTS lower there: one backend, in-process). The generated events are bulk-inserted with
  * generate_series; their hashes are placeholders (the export does not re-hash), not a valid chain.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AccountService } from '../src/accounts/account.service.js';
 import { AuditChainWriter } from '../src/audit/audit-chain-writer.js';
-import { createApp } from '../src/app.factory.js';
 import type { Principal } from '../src/auth/principal.js';
-import { loadConfig } from '../src/config/app-config.js';
 import { UnitOfWork } from '../src/infra/database/unit-of-work.js';
+import { BENCH_PASSWORD, request, startBenchApp } from './bench-app.js';
 import { ROLE_SCOPES } from '../src/scopes/scope-catalogue.js';
 import { DataSource } from 'typeorm';
 
@@ -25,16 +21,6 @@ const EVENTS = Number(process.env.AUDIT_BENCH_EVENTS ?? 1_000_000);
 const WRITES = Number(process.env.AUDIT_BENCH_WRITES ?? 500);
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-
-async function json<T>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 async function seed(dataSource: DataSource, companyId: string, count: number): Promise<void> {
   await dataSource.query(
@@ -66,21 +52,12 @@ async function timedExport(base: string, token: string, format: string): Promise
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig({
-    JWT_SECRET: 'bench-jwt-secret-0123456789-abcdefghijklmnop',
-    API_KEY_PEPPER: 'bench-api-key-pepper-0123456789-abcdefghij',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'fleetgate-audit-bench-')),
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  });
-  const running = await createApp({ config });
+  const { running, base } = await startBenchApp(databaseUrl);
   const { app } = running;
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = await app.getUrl();
   const database = databaseUrl ? 'PostgreSQL' : 'PGlite';
   try {
-    const signup = await json<{ accessToken: string; company: { id: string }; user: { id: string } }>(base, 'POST', '/v1/auth/signup', {
-      companyName: 'Audit Bench', name: 'Bench Owner', email: `audit-bench-${Date.now()}@example.co.uk`, password: 'correct horse battery staple',
+    const signup = await request<{ accessToken: string; company: { id: string }; user: { id: string } }>(base, 'POST', '/v1/auth/signup', {
+      companyName: 'Audit Bench', name: 'Bench Owner', email: `audit-bench-${Date.now()}@example.co.uk`, password: BENCH_PASSWORD,
     });
     const dataSource = app.get(DataSource);
     const seeding = performance.now();
@@ -102,8 +79,8 @@ async function main(): Promise<void> {
     const writer = app.get(AuditChainWriter, { strict: false });
     const accounts = app.get(AccountService, { strict: false });
     const uow = app.get(UnitOfWork);
-    const second = await json<{ company: { id: string }; user: { id: string } }>(base, 'POST', '/v1/auth/signup', {
-      companyName: 'Audit Bench Writes', name: 'Bench Owner', email: `audit-bench-w-${Date.now()}@example.co.uk`, password: 'correct horse battery staple',
+    const second = await request<{ company: { id: string }; user: { id: string } }>(base, 'POST', '/v1/auth/signup', {
+      companyName: 'Audit Bench Writes', name: 'Bench Owner', email: `audit-bench-w-${Date.now()}@example.co.uk`, password: BENCH_PASSWORD,
     });
     const principal: Principal = {
       type: 'user', credential: 'user_token', companyId: second.company.id, userId: second.user.id, role: 'owner', name: 'Bench Owner',

@@ -7,12 +7,9 @@
  * Settings: BENCH_DURATION (seconds per run, default 10), BENCH_DATABASE_URL, BENCH_TARGETS (pglite,postgres).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createApp } from '../src/app.factory.js';
-import { loadConfig } from '../src/config/app-config.js';
+import { BENCH_PASSWORD, benchEmail, request, startBenchApp } from './bench-app.js';
 
 const run = promisify(execFile);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -38,21 +35,11 @@ interface AutocannonResult {
   errors: number;
 }
 
-async function request<T>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 /** A company with API access on, its owner's token, a read-only key and a key token. */
 async function credentials(base: string): Promise<Record<string, string | undefined>> {
-  const email = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@example.co.uk`;
+  const email = benchEmail('bench');
   const signup = await request<{ accessToken: string }>(base, 'POST', '/v1/auth/signup', {
-    companyName: 'Bench Fleet', name: 'Bench Owner', email, password: 'correct horse battery staple',
+    companyName: 'Bench Fleet', name: 'Bench Owner', email, password: BENCH_PASSWORD,
   });
   await request(base, 'PUT', '/v1/account/api-access', { enabled: true }, signup.accessToken);
   const key = await request<{ fullApiKey: string }>(base, 'POST', '/v1/api-keys', { name: 'bench', preset: 'read-only' }, signup.accessToken);
@@ -72,19 +59,8 @@ async function cannon(url: string, connections: number, token?: string, duration
 }
 
 async function benchDatabase(database: string, databaseUrl: string | undefined): Promise<Row[]> {
-  const config = loadConfig({
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'fleetgate-bench-')),
-    LOG_LEVEL: 'warn',
-    JOBS_ENABLED: 'false',
-    RATE_LIMIT_PER_MINUTE: '1000000000',
-    JWT_SECRET: 'bench-jwt-secret-0123456789-abcdefghijklmnop',
-    API_KEY_PEPPER: 'bench-api-key-pepper-0123456789-abcdefghijk',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  });
-  const running = await createApp({ config });
+  const { running, base } = await startBenchApp(databaseUrl);
   try {
-    await running.app.listen({ port: 0, host: '127.0.0.1' });
-    const base = (await running.app.getUrl()).replace('[::1]', '127.0.0.1');
     const tokens = await credentials(base);
     const rows: Row[] = [];
     const urlOf = (token: string | undefined) => (token === undefined ? `${base}/v1/health/live` : `${base}/v1/auth/me`);

@@ -10,13 +10,9 @@
  * BENCH_DATABASE_URL, BENCH_TARGETS (pglite,postgres).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
-import { createApp } from '../src/app.factory.js';
-import { loadConfig } from '../src/config/app-config.js';
+import { BENCH_PASSWORD, benchEmail, request, startBenchApp } from './bench-app.js';
 
 const run = promisify(execFile);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -51,25 +47,15 @@ interface OverspendRow {
   overspend: number;
 }
 
-async function request<T>(base: string, method: string, path: string, body: unknown, token?: string): Promise<T> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 async function cannon(options: { url: string; token: string; body: unknown; kind: 'inspection' | 'vehicle'; duration: number }): Promise<CannonResult> {
   const { stdout } = await run(process.execPath, [CHILD, JSON.stringify({ ...options, connections: CONNECTIONS })], { maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(stdout) as CannonResult;
 }
 
 async function company(base: string, credits: number): Promise<{ token: string; vehicleId: string }> {
-  const email = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@example.co.uk`;
+  const email = benchEmail('bench');
   const { accessToken: token } = await request<{ accessToken: string }>(base, 'POST', '/v1/auth/signup', {
-    companyName: 'Bench Fleet', name: 'Bench Owner', email, password: 'correct horse battery staple',
+    companyName: 'Bench Fleet', name: 'Bench Owner', email, password: BENCH_PASSWORD,
   });
   for (let remaining = credits - 10; remaining > 0; remaining -= 100_000) {
     await request(base, 'POST', '/v1/credits/top-ups', { credits: Math.min(remaining, 100_000), paymentReference: 'bench' }, token);
@@ -86,19 +72,8 @@ const inspectionBody = (vehicleId: string) => ({
 });
 
 async function benchDatabase(database: string, databaseUrl: string | undefined): Promise<{ rows: Row[]; overspend: OverspendRow }> {
-  const config = loadConfig({
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'fleetgate-bench-')),
-    LOG_LEVEL: 'warn',
-    JOBS_ENABLED: 'false',
-    RATE_LIMIT_PER_MINUTE: '1000000000',
-    JWT_SECRET: 'bench-jwt-secret-0123456789-abcdefghijklmnop',
-    API_KEY_PEPPER: 'bench-api-key-pepper-0123456789-abcdefghijk',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  });
-  const running = await createApp({ config });
+  const { running, base } = await startBenchApp(databaseUrl);
   try {
-    await running.app.listen({ port: 0, host: '127.0.0.1' });
-    const base = (await running.app.getUrl()).replace('[::1]', '127.0.0.1');
     const rows: Row[] = [];
 
     const rich = await company(base, 1_000_000);

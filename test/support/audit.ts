@@ -4,29 +4,11 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import { AUDIT_ACTION } from '../../src/audit/audited.decorator.js';
 import { ACCESS_RULE, type AccessRule } from '../../src/auth/access.decorators.js';
+import type { AuditEventResponse } from '../../src/audit/dto/audit-event.dto.js';
 import type { TestApp } from './test-app.js';
 
-export interface AuditEventBody {
-  id: string;
-  seq: number;
-  occurredAt: string;
-  companyId: string;
-  actor: { type: string; id: string | null; name: string | null; publicId?: string };
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string;
-  action: string;
-  method: string;
-  path: string;
-  resourceType: string | null;
-  resourceId: string | null;
-  status: number;
-  outcome: 'success' | 'denied' | 'error';
-  creditsSpent: number;
-  idempotencyKey: string | null;
-  prevHash: string;
-  hash: string;
-}
+/** The contract's event shape, as the API answers it. */
+export type AuditEventBody = AuditEventResponse;
 
 export interface DeclaredRoute {
   method: string;

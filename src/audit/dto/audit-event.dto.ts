@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AUDIT_OUTCOMES, type ActorType, type AuditOutcome } from '../audit-chain.js';
-import type { AuditEvent } from '../audit-event.entity.js';
+import { type AuditEvent, toChained } from '../audit-event.entity.js';
 
 export class AuditActorResponse {
   @ApiProperty({ enum: ['user', 'api_key'] }) type!: ActorType;
@@ -31,29 +31,12 @@ export class AuditEventResponse {
   @ApiProperty({ description: 'SHA-256 (hex) of the canonical event followed by prevHash.' }) hash!: string;
 
   static of(row: AuditEvent): AuditEventResponse {
+    const { actor, occurredAt, ...event } = toChained(row);
+    const { publicId, ...actorWithoutKey } = actor;
     return {
-      id: row.id,
-      seq: Number(row.seq),
-      occurredAt: row.occurredAt.toISOString(),
-      companyId: row.companyId,
-      actor: {
-        type: row.actorType,
-        id: row.actorId,
-        name: row.actorName,
-        ...(row.actorPublicId === null ? {} : { publicId: row.actorPublicId }),
-      },
-      ip: row.ip,
-      userAgent: row.userAgent,
-      requestId: row.requestId,
-      action: row.action,
-      method: row.method,
-      path: row.path,
-      resourceType: row.resourceType,
-      resourceId: row.resourceId,
-      status: row.status,
-      outcome: row.outcome,
-      creditsSpent: row.creditsSpent,
-      idempotencyKey: row.idempotencyKey,
+      ...event,
+      occurredAt: occurredAt.toISOString(),
+      actor: publicId === null ? actorWithoutKey : { ...actorWithoutKey, publicId },
       prevHash: row.prevHash,
       hash: row.hash,
     };
