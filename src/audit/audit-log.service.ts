@@ -81,7 +81,26 @@ export class AuditLogService {
         previous = { seq: event.seq, hash: row.hash };
       }
     }
+    // a range that ends now must end at the chain head (an empty range from a later instant proves nothing)
+    if (range.to === undefined && (previous !== undefined || range.from === undefined)) {
+      const missingFromSeq = await this.missingTail(principal.companyId, previous);
+      if (missingFromSeq !== undefined) return { valid: false, checked, missingFromSeq };
+    }
     return { valid: true, checked };
+  }
+
+  /**
+   * Events deleted from the end leave an intact-looking chain; the company's chain head (moved by
+   * every append) still names the last seq and hash, so a shorter chain shows. Returns the first
+   * missing seq.
+   */
+  private async missingTail(companyId: string, last: { seq: number; hash: string } | undefined): Promise<number | undefined> {
+    const [head] = await this.uow.manager.query<Array<{ seq: string; hash: string }>>(
+      `SELECT seq, hash FROM audit_chain_heads WHERE company_id = $1`,
+      [companyId],
+    );
+    if (!head || (last && Number(head.seq) === last.seq && head.hash === last.hash)) return undefined;
+    return (last?.seq ?? 0) + 1;
   }
 }
 

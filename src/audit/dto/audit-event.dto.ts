@@ -52,4 +52,6 @@ export class AuditVerifyResponse {
   @ApiProperty() valid!: boolean;
   @ApiProperty({ description: 'Events re-hashed.' }) checked!: number;
   @ApiPropertyOptional({ description: 'The first event whose hash, prevHash or seq does not follow.' }) firstBrokenId?: string;
+  @ApiPropertyOptional({ description: 'Set when events are missing from the end of the chain: the first missing seq.' })
+  missingFromSeq?: number;
 }
