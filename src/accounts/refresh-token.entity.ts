@@ -20,6 +20,10 @@ export class RefreshToken extends UuidEntity {
   @Column({ name: 'api_key_public_id', type: 'varchar', length: 32, nullable: true })
   apiKeyPublicId!: string | null;
 
+  /** For key token families: the secret generation they were exchanged from. */
+  @Column({ name: 'api_key_generation', type: 'integer', nullable: true })
+  apiKeyGeneration!: number | null;
+
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;
 

@@ -7,7 +7,10 @@ import { UnitOfWork } from '../infra/database/unit-of-work.js';
 import { newId } from '../infra/database/uuid-entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
 
-export type RefreshSubject = { companyId: string } & ({ userId: string; apiKeyPublicId?: undefined } | { apiKeyPublicId: string; userId?: undefined });
+export type RefreshSubject = { companyId: string } & (
+  | { userId: string; apiKeyPublicId?: undefined; apiKeyGeneration?: undefined }
+  | { apiKeyPublicId: string; apiKeyGeneration: number; userId?: undefined }
+);
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -30,6 +33,7 @@ export class RefreshTokenService {
       companyId: subject.companyId,
       userId: subject.userId ?? null,
       apiKeyPublicId: subject.apiKeyPublicId ?? null,
+      apiKeyGeneration: subject.apiKeyGeneration ?? null,
       expiresAt: new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
     });
     return this.uow.repository(RefreshToken).insert(row).then(() => token);
@@ -51,7 +55,7 @@ export class RefreshTokenService {
       await tokens.update({ id: row.id }, { spentAt: new Date() });
       const subject: RefreshSubject = row.userId
         ? { companyId: row.companyId, userId: row.userId }
-        : { companyId: row.companyId, apiKeyPublicId: row.apiKeyPublicId! };
+        : { companyId: row.companyId, apiKeyPublicId: row.apiKeyPublicId!, apiKeyGeneration: row.apiKeyGeneration ?? 0 };
       return { kind: 'rotated' as const, subject, refreshToken: await this.issue(subject, row.familyId) };
     });
     // Thrown only after the transaction above committed, so a reuse's family revocation sticks.

@@ -19,7 +19,7 @@ export class TokenRefreshService {
     const { subject, refreshToken } = await this.refreshTokens.rotate(token);
     if (subject.userId !== undefined) return this.auth.refreshUser(subject.userId, subject.companyId, refreshToken);
     // A key pair is only refreshed while the key itself would still be accepted from this address.
-    const principal = await this.keys.principalForRefresh(subject.apiKeyPublicId, subject.companyId, ip);
+    const principal = await this.keys.principalForRefresh(subject.apiKeyPublicId, subject.companyId, subject.apiKeyGeneration, ip);
     return { accessToken: this.accessTokens.signKeyToken(principal), refreshToken, tokenType: 'Bearer', expiresIn: KEY_TOKEN_TTL_SECONDS };
   }
 }

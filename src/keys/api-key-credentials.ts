@@ -85,17 +85,24 @@ export class ApiKeyCredentials {
   async authenticateKeyToken(publicId: string, companyId: string, generation: number, ip: string): Promise<Principal> {
     const row = await this.find(publicId);
     if (!row || row.company_id !== companyId) throw invalidToken();
-    if (generation !== row.generation && !(generation === row.generation - 1 && this.inGrace(row))) throw revoked();
-    return this.admit(row, ip, generation, 'key_token');
+    return this.admitGeneration(row, ip, generation);
   }
 
-  /** Refreshing a key token pair: the key must still be usable from here; new tokens get its current generation. */
-  async principalForRefresh(publicId: string, companyId: string, ip: string): Promise<Principal> {
+  /**
+   * Refreshing a key token pair: the key must still be usable from here, by the secret generation the
+   * pair was exchanged from (a pair from the old secret dies with the rotation's grace period).
+   */
+  async principalForRefresh(publicId: string, companyId: string, generation: number, ip: string): Promise<Principal> {
     const row = await this.find(publicId);
     if (!row || row.company_id !== companyId) {
       throw new DomainError('invalid_credentials', 'The refresh token is invalid, expired or already used.');
     }
-    return this.admit(row, ip, row.generation, 'key_token');
+    return this.admitGeneration(row, ip, generation);
+  }
+
+  private admitGeneration(row: KeyAuthRow, ip: string, generation: number): Principal {
+    if (generation !== row.generation && !(generation === row.generation - 1 && this.inGrace(row))) throw revoked();
+    return this.admit(row, ip, generation, 'key_token');
   }
 
   /**

@@ -29,7 +29,11 @@ export class KeyTokenService {
       throw new DomainError('malformed_api_key', 'The API key is not of the form vk_{publicId}_{secret}.');
     }
     const principal = await this.credentials.authenticateKey(rawKey, ip);
-    const refreshToken = await this.refreshTokens.issue({ companyId: principal.companyId, apiKeyPublicId: principal.publicId! });
+    const refreshToken = await this.refreshTokens.issue({
+      companyId: principal.companyId,
+      apiKeyPublicId: principal.publicId!,
+      apiKeyGeneration: principal.keyGeneration!,
+    });
     return { accessToken: this.accessTokens.signKeyToken(principal), refreshToken, tokenType: 'Bearer', expiresIn: KEY_TOKEN_TTL_SECONDS };
   }
 }

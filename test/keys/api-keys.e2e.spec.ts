@@ -206,11 +206,15 @@ describe('API key management', () => {
       await app.http().get('/v1/auth/me').set('Authorization', `Bearer ${rotated.body.fullApiKey as string}`).expect(200);
       const graceToken = await exchangeKey(app, key.fullApiKey);
       await app.http().get('/v1/auth/me').set(graceToken.auth).expect(200);
+      const refreshed = await app.http().post('/v1/auth/refresh').send({ refreshToken: graceToken.refreshToken }).expect(200);
 
       // the grace period ends (moved into the past rather than waited for)
       await app.dataSource.query(`UPDATE api_keys SET previous_secret_valid_until = now() - interval '1 second' WHERE public_id = $1`, [key.publicId]);
       expectProblem(await app.http().get('/v1/auth/me').set(key.auth), 401, 'api_key_revoked');
       expectProblem(await app.http().get('/v1/auth/me').set(graceToken.auth), 401, 'api_key_revoked');
+      // a pair exchanged from the old secret cannot outlive the grace period by refreshing
+      const refreshAfterGrace = await app.http().post('/v1/auth/refresh').send({ refreshToken: refreshed.body.refreshToken as string });
+      expectProblem(refreshAfterGrace, 401, 'api_key_revoked');
       await app.http().get('/v1/auth/me').set('Authorization', `Bearer ${rotated.body.fullApiKey as string}`).expect(200);
     });
 
