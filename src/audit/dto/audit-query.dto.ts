@@ -1,4 +1,4 @@
-import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page-query.dto.js';
 import { AUDIT_OUTCOMES, type AuditOutcome } from '../audit-chain.js';
@@ -14,7 +14,7 @@ export class AuditRangeQuery {
   to?: string;
 }
 
-export class AuditLogQuery extends PageQuery {
+export class AuditLogQuery extends IntersectionType(PageQuery, AuditRangeQuery) {
   @ApiPropertyOptional({ description: 'A user id or an API key id.' })
   @IsOptional() @IsUUID()
   actorId?: string;
@@ -34,14 +34,6 @@ export class AuditLogQuery extends PageQuery {
   @ApiPropertyOptional({ enum: AUDIT_OUTCOMES })
   @IsOptional() @IsIn(AUDIT_OUTCOMES)
   outcome?: AuditOutcome;
-
-  @ApiPropertyOptional({ description: 'ISO 8601; events at or after this instant.' })
-  @IsOptional() @IsISO8601({ strict: true })
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'ISO 8601; events before this instant.' })
-  @IsOptional() @IsISO8601({ strict: true })
-  to?: string;
 }
 
 export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
