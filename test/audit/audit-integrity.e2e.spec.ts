@@ -24,6 +24,23 @@ describe('audit log integrity', () => {
     return all.reverse();
   };
 
+  /** Tampering as a superuser would: the trigger off for one statement, in one transaction so no other session sees it off. */
+  const withAppendOnlyOff = async (sql: string, parameters: unknown[]): Promise<void> => {
+    const runner = app.dataSource.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      await runner.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`);
+      await runner.query(sql, parameters);
+      await runner.query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
+      await runner.commitTransaction();
+    } catch (error) {
+      await runner.rollbackTransaction();
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  };
+
   describe('append-only, enforced by the database', () => {
     let company: SignedUp;
     beforeAll(async () => {
@@ -62,20 +79,7 @@ describe('audit log integrity', () => {
     }
     const before = await events(company);
     const target = before[1];
-    // as superuser, in one transaction so no other session ever sees the trigger off
-    const runner = app.dataSource.createQueryRunner();
-    await runner.startTransaction();
-    try {
-      await runner.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`);
-      await runner.query(`UPDATE audit_events SET status = 500 WHERE id = $1`, [target.id]);
-      await runner.query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
-      await runner.commitTransaction();
-    } catch (error) {
-      await runner.rollbackTransaction();
-      throw error;
-    } finally {
-      await runner.release();
-    }
+    await withAppendOnlyOff(`UPDATE audit_events SET status = 500 WHERE id = $1`, [target.id]);
     const verdict = await app.http().get('/v1/audit-logs/verify').set(company.auth).expect(200);
     expect(verdict.body).toEqual({ valid: false, checked: 2, firstBrokenId: target.id });
     const later = await app.http().get('/v1/audit-logs/verify').query({ from: before[2].occurredAt }).set(company.auth).expect(200);
@@ -88,19 +92,7 @@ describe('audit log integrity', () => {
       await app.http().put('/v1/account/ip-allowlist').set(company.auth).send({ cidrs }).expect(200);
     }
     const before = await events(company);
-    const runner = app.dataSource.createQueryRunner();
-    await runner.startTransaction();
-    try {
-      await runner.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`);
-      await runner.query(`DELETE FROM audit_events WHERE id = $1`, [before[2].id]);
-      await runner.query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
-      await runner.commitTransaction();
-    } catch (error) {
-      await runner.rollbackTransaction();
-      throw error;
-    } finally {
-      await runner.release();
-    }
+    await withAppendOnlyOff(`DELETE FROM audit_events WHERE id = $1`, [before[2].id]);
     const verdict = await app.http().get('/v1/audit-logs/verify').set(company.auth).expect(200);
     expect(verdict.body).toEqual({ valid: false, checked: 2, missingFromSeq: before[2].seq });
   });
