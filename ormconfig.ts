@@ -1,5 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { migrations } from './src/infra/database/migrations/index.js';
+import { migrations } from './src/platform/database/migrations/index.js';
 
 /**
  * The one DataSource definition, used by the app (through DatabaseModule) and by the migration CLI.

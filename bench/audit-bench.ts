@@ -11,10 +11,10 @@
  */
 import { AccountService } from '../src/accounts/account.service.js';
 import { AuditChainWriter } from '../src/audit/audit-chain-writer.js';
-import type { Principal } from '../src/auth/principal.js';
-import { UnitOfWork } from '../src/infra/database/unit-of-work.js';
+import type { Principal } from '../src/identity/principal.js';
+import { UnitOfWork } from '../src/platform/database/unit-of-work.js';
 import { BENCH_PASSWORD, request, startBenchApp } from './bench-app.js';
-import { ROLE_SCOPES } from '../src/scopes/scope-catalogue.js';
+import { ROLE_SCOPES } from '../src/identity/scopes/scope-catalogue.js';
 import { DataSource } from 'typeorm';
 
 const EVENTS = Number(process.env.AUDIT_BENCH_EVENTS ?? 1_000_000);

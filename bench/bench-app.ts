@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type RunningApp } from '../src/app.factory.js';
-import { loadConfig } from '../src/config/app-config.js';
+import { loadConfig } from '../src/platform/config/app-config.js';
 
 export const BENCH_PASSWORD = 'correct horse battery staple';
 

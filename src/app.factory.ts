@@ -3,13 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import { AppModule } from './app.module.js';
-import { requestIdFrom } from './common/http/request-id.js';
-import { RouteTable } from './common/http/route-table.js';
-import type { AppConfig } from './config/app-config.js';
-import { setupOpenApi } from './docs/openapi.js';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from './infra/database/embedded-postgres.js';
-import { runMigrations } from './infra/database/migrate.js';
-import { type AppLogger, createLogger, NestPinoLogger } from './infra/logging/logger.js';
+import { requestIdFrom } from './platform/http/request-id.js';
+import { RouteTable } from './platform/http/route-table.js';
+import type { AppConfig } from './platform/config/app-config.js';
+import { setupOpenApi } from './platform/http/openapi.js';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './platform/database/embedded-postgres.js';
+import { runMigrations } from './platform/database/migrate.js';
+import { type AppLogger, createLogger, NestPinoLogger } from './platform/logging/logger.js';
 
 export interface CreateAppOptions {
   config: AppConfig;

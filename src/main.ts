@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory.js';
-import { ConfigError, loadConfig } from './config/app-config.js';
-import { createLogger } from './infra/logging/logger.js';
+import { ConfigError, loadConfig } from './platform/config/app-config.js';
+import { createLogger } from './platform/logging/logger.js';
 
 const SHUTDOWN_TIMEOUT_MS = 25_000;
 

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Audited } from '../audit/audited.decorator.js';
-import { CurrentPrincipal, UserRoles } from '../auth/access.decorators.js';
-import type { Principal } from '../auth/principal.js';
-import { IdParamPipe } from '../common/http/id-param.pipe.js';
-import { Page, PageQuery } from '../common/pagination/page-query.dto.js';
-import { ROLES } from '../scopes/scope-catalogue.js';
+import { Audited } from '../platform/operations/audited.decorator.js';
+import { CurrentPrincipal, UserRoles } from '../identity/authentication/access.decorators.js';
+import type { Principal } from '../identity/principal.js';
+import { IdParamPipe } from '../platform/http/id-param.pipe.js';
+import { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
+import { ROLES } from '../identity/scopes/scope-catalogue.js';
 import { AccountService } from './account.service.js';
 import {
   AccountResponse,

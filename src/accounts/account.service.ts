@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { normaliseAllowlist } from '../common/net/ip-allowlist.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
-import { Company } from './company.entity.js';
+import type { Principal } from '../identity/principal.js';
+import { DomainError } from '../platform/http/domain-error.js';
+import { normaliseAllowlist } from '../platform/net/ip-allowlist.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
+import { Company } from '../identity/directory/company.entity.js';
 import { AccountResponse } from './dto/account.dto.js';
 
 @Injectable()

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Principal } from '../auth/principal.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { paginate, mapPage } from '../common/pagination/keyset.js';
-import type { Page, PageQuery } from '../common/pagination/page-query.dto.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
-import { isUniqueViolation } from '../infra/database/pg-errors.js';
-import { Company } from './company.entity.js';
+import type { Principal } from '../identity/principal.js';
+import { DomainError } from '../platform/http/domain-error.js';
+import { paginate, mapPage } from '../platform/http/pagination/keyset.js';
+import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
+import { isUniqueViolation } from '../platform/database/pg-errors.js';
+import { Company } from '../identity/directory/company.entity.js';
 import { type CreateUserRequest, type UpdateUserRequest, UserResponse } from './dto/account.dto.js';
-import { PasswordHasher } from './password-hasher.js';
-import { RefreshTokenService } from './refresh-token.service.js';
-import { User } from './user.entity.js';
+import { PasswordHasher } from '../identity/directory/password-hasher.js';
+import { RefreshTokenService } from '../identity/sessions/refresh-token.service.js';
+import { User } from '../identity/directory/user.entity.js';
 
 /** The company's users. Changes that could remove the last owner lock the company row first. */
 @Injectable()

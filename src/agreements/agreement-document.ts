@@ -1,6 +1,6 @@
 import type { StreamableFile } from '@nestjs/common';
 import type { Customer } from '../customers/customer.entity.js';
-import { formatDateTime, renderPdf, section } from '../inspections/pdf-buffer.js';
+import { formatDateTime, renderPdf, section } from '../platform/pdf/pdf-buffer.js';
 import type { Vehicle } from '../vehicles/vehicle.entity.js';
 import type { RentalAgreement } from './rental-agreement.entity.js';
 

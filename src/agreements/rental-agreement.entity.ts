@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity } from 'typeorm';
 import type { LedgerActor } from '../credits/credit-ledger-entry.entity.js';
-import { UuidEntity } from '../infra/database/uuid-entity.js';
+import { UuidEntity } from '../platform/database/uuid-entity.js';
 
 export const AGREEMENT_STATUSES = ['pending_signature', 'signed'] as const;
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];

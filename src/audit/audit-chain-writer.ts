@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { newId } from '../infra/database/uuid-entity.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import { newId } from '../platform/database/uuid-entity.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { type AuditDraft, type ChainedEvent, chainHash, GENESIS_HASH } from './audit-chain.js';
 
 const LIMITS = { userAgent: 512, path: 2048, idempotencyKey: 255, name: 200, ip: 64, requestId: 128 } as const;

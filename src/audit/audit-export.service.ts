@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { Injectable, StreamableFile } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../identity/principal.js';
 import { AuditLogService } from './audit-log.service.js';
 import { csvRow } from './csv.js';
 import { AuditEventResponse } from './dto/audit-event.dto.js';

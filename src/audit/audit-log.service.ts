@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { invalid } from '../common/http/validation.pipe.js';
-import { Page } from '../common/pagination/page-query.dto.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import type { Principal } from '../identity/principal.js';
+import { DomainError } from '../platform/http/domain-error.js';
+import { invalid } from '../platform/http/validation.pipe.js';
+import { Page } from '../platform/http/pagination/page-query.dto.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { chainHash, GENESIS_HASH } from './audit-chain.js';
 import { AuditEvent, toChained } from './audit-event.entity.js';
 import { AuditEventResponse, type AuditVerifyResponse } from './dto/audit-event.dto.js';

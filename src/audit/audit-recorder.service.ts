@@ -2,13 +2,13 @@ import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { AccessTokenService } from '../auth/access-token.service.js';
-import type { Principal } from '../auth/principal.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
-import { LOGGER, type AppLogger } from '../infra/logging/logger.js';
+import { AccessTokenService } from '../identity/authentication/access-token.service.js';
+import type { Principal } from '../identity/principal.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
+import { LOGGER, type AppLogger } from '../platform/logging/logger.js';
 import type { AuditActor, AuditOutcome } from './audit-chain.js';
 import { AuditChainWriter } from './audit-chain-writer.js';
-import { auditActionOfRoute } from './audited.decorator.js';
+import { auditActionOfRoute } from '../platform/operations/audited.decorator.js';
 
 /** What the audit reads from a request: the principal, and the credits the operation spent (set by the credit debit). */
 export type AuditableRequest = FastifyRequest & { user?: Principal; creditsSpent?: number };

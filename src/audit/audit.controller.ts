@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequireScopes } from '../auth/access.decorators.js';
-import type { Principal } from '../auth/principal.js';
-import { IdParamPipe } from '../common/http/id-param.pipe.js';
-import type { Page } from '../common/pagination/page-query.dto.js';
+import { CurrentPrincipal, RequireScopes } from '../identity/authentication/access.decorators.js';
+import type { Principal } from '../identity/principal.js';
+import { IdParamPipe } from '../platform/http/id-param.pipe.js';
+import type { Page } from '../platform/http/pagination/page-query.dto.js';
 import { AuditExportService } from './audit-export.service.js';
 import { AuditLogService } from './audit-log.service.js';
 import { AuditEventPage, AuditEventResponse, AuditVerifyResponse } from './dto/audit-event.dto.js';

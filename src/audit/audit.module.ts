@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { TokensModule } from '../auth/tokens.module.js';
+import { TokensModule } from '../identity/authentication/tokens.module.js';
 import { AuditChainWriter } from './audit-chain-writer.js';
 import { AuditEvent } from './audit-event.entity.js';
 import { AuditExportService } from './audit-export.service.js';

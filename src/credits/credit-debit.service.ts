@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Company } from '../accounts/company.entity.js';
-import type { Principal } from '../auth/principal.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import { Company } from '../identity/directory/company.entity.js';
+import type { Principal } from '../identity/principal.js';
+import { DomainError } from '../platform/http/domain-error.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { EventOutbox } from '../webhooks/event-outbox.service.js';
 import type { CreditLedgerEntry, CreditResource } from './credit-ledger-entry.entity.js';
 import { CreditsService } from './credits.service.js';

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity } from 'typeorm';
-import { UuidEntity } from '../infra/database/uuid-entity.js';
+import { UuidEntity } from '../platform/database/uuid-entity.js';
 
 export const LEDGER_REASONS = ['welcome', 'top_up', 'inspection', 'agreement', 'refund'] as const;
 export type LedgerReason = (typeof LEDGER_REASONS)[number];

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Audited } from '../audit/audited.decorator.js';
-import { CurrentPrincipal, RequireScopes, UserRoles } from '../auth/access.decorators.js';
-import type { Principal } from '../auth/principal.js';
-import { Page, PageQuery } from '../common/pagination/page-query.dto.js';
+import { Audited } from '../platform/operations/audited.decorator.js';
+import { CurrentPrincipal, RequireScopes, UserRoles } from '../identity/authentication/access.decorators.js';
+import type { Principal } from '../identity/principal.js';
+import { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { CreditsService } from './credits.service.js';
 import { CreditsResponse, LedgerEntryResponse, LedgerPageResponse, TopUpRequest } from './dto/credits.dto.js';
 

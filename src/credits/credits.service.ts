@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Company } from '../accounts/company.entity.js';
-import type { Principal } from '../auth/principal.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { mapPage, paginate } from '../common/pagination/keyset.js';
-import type { Page, PageQuery } from '../common/pagination/page-query.dto.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import { Company } from '../identity/directory/company.entity.js';
+import type { Principal } from '../identity/principal.js';
+import { DomainError } from '../platform/http/domain-error.js';
+import { mapPage, paginate } from '../platform/http/pagination/keyset.js';
+import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { CreditLedgerEntry, type LedgerActor } from './credit-ledger-entry.entity.js';
 import { CreditsResponse, LedgerEntryResponse, type TopUpRequest } from './dto/credits.dto.js';
 import { ledgerActorOf } from './ledger-actor.js';

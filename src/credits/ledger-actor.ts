@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../identity/principal.js';
 import type { LedgerActor } from './credit-ledger-entry.entity.js';
 
 export function ledgerActorOf(principal: Principal): LedgerActor {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { mapPage, paginate } from '../common/pagination/keyset.js';
-import type { Page } from '../common/pagination/page-query.dto.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import type { Principal } from '../identity/principal.js';
+import { DomainError } from '../platform/http/domain-error.js';
+import { mapPage, paginate } from '../platform/http/pagination/keyset.js';
+import type { Page } from '../platform/http/pagination/page-query.dto.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { Customer, type CustomerAddress, type LicenceCheckSummary, type LicenceOnFile } from './customer.entity.js';
 import {
   type AddressDto,

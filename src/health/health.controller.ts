@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { Public } from '../auth/access.decorators.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { Public } from '../identity/authentication/access.decorators.js';
+import { DomainError } from '../platform/http/domain-error.js';
 
 @ApiTags('health')
 @Controller('v1/health')

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { invalid } from '../common/http/validation.pipe.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { newId } from '../infra/database/uuid-entity.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import { invalid } from '../platform/http/validation.pipe.js';
+import { DomainError } from '../platform/http/domain-error.js';
+import { newId } from '../platform/database/uuid-entity.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 import { IDEMPOTENCY_KEY_PATTERN } from './request-fingerprint.js';
 

@@ -2,7 +2,7 @@ import type { StreamableFile } from '@nestjs/common';
 import type { Vehicle } from '../vehicles/vehicle.entity.js';
 import type { InspectionTemplate } from './inspection-template.entity.js';
 import type { Inspection } from './inspection.entity.js';
-import { formatDateTime, renderPdf, section } from './pdf-buffer.js';
+import { formatDateTime, renderPdf, section } from '../platform/pdf/pdf-buffer.js';
 
 const RESULT_LABELS = { pass: 'PASS', fail: 'FAIL', na: 'N/A' } as const;
 

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { invalid } from '../common/http/validation.pipe.js';
-import { mapPage, paginate } from '../common/pagination/keyset.js';
-import type { Page, PageQuery } from '../common/pagination/page-query.dto.js';
-import { newId } from '../infra/database/uuid-entity.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import type { Principal } from '../identity/principal.js';
+import { DomainError } from '../platform/http/domain-error.js';
+import { invalid } from '../platform/http/validation.pipe.js';
+import { mapPage, paginate } from '../platform/http/pagination/keyset.js';
+import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
+import { newId } from '../platform/database/uuid-entity.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { InspectionTemplateResponse } from './dto/inspection.dto.js';
 import { InspectionTemplate } from './inspection-template.entity.js';
 import { STARTER_TEMPLATES } from './starter-templates.js';

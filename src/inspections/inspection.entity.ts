@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity } from 'typeorm';
 import type { LedgerActor } from '../credits/credit-ledger-entry.entity.js';
-import { UuidEntity } from '../infra/database/uuid-entity.js';
+import { UuidEntity } from '../platform/database/uuid-entity.js';
 
 export const INSPECTION_STATUSES = ['draft', 'completed'] as const;
 export type InspectionStatus = (typeof INSPECTION_STATUSES)[number];

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, type StreamableFile } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Audited } from '../audit/audited.decorator.js';
-import { CurrentPrincipal, RequireScopes } from '../auth/access.decorators.js';
-import type { Principal } from '../auth/principal.js';
-import { IdParamPipe } from '../common/http/id-param.pipe.js';
-import { Page, PageQuery } from '../common/pagination/page-query.dto.js';
-import { CreditCost } from '../credits/credit-cost.decorator.js';
+import { Audited } from '../platform/operations/audited.decorator.js';
+import { CurrentPrincipal, RequireScopes } from '../identity/authentication/access.decorators.js';
+import type { Principal } from '../identity/principal.js';
+import { IdParamPipe } from '../platform/http/id-param.pipe.js';
+import { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
+import { CreditCost } from '../platform/operations/credit-cost.decorator.js';
 import {
   CreateInspectionRequest,
   InspectionPageResponse,

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../app.factory.js';
-import { loadConfig } from '../config/app-config.js';
-import { buildOpenApiDocument } from '../docs/openapi.js';
+import { loadConfig } from '../platform/config/app-config.js';
+import { buildOpenApiDocument } from '../platform/http/openapi.js';
 
 /** Writes openapi.json from the code, or with --check fails when the committed one differs. */
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, UpdateDateColumn } from 'typeorm';
-import { UuidEntity } from '../infra/database/uuid-entity.js';
+import { UuidEntity } from '../platform/database/uuid-entity.js';
 import type { DvlaVehicleData, MotTest } from './lookup/vehicle-data.js';
 
 export const LOOKUP_STATUSES = ['complete', 'pending', 'not_found'] as const;

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Audited } from '../audit/audited.decorator.js';
-import { CurrentPrincipal, RequireScopes } from '../auth/access.decorators.js';
-import type { Principal } from '../auth/principal.js';
-import { IdParamPipe } from '../common/http/id-param.pipe.js';
-import type { Page } from '../common/pagination/page-query.dto.js';
+import { Audited } from '../platform/operations/audited.decorator.js';
+import { CurrentPrincipal, RequireScopes } from '../identity/authentication/access.decorators.js';
+import type { Principal } from '../identity/principal.js';
+import { IdParamPipe } from '../platform/http/id-param.pipe.js';
+import type { Page } from '../platform/http/pagination/page-query.dto.js';
 import { CreateVehicleRequest, ListVehiclesQuery, UpdateVehicleRequest, VehicleResponse } from './dto/vehicle.dto.js';
 import { VehiclesService } from './vehicles.service.js';
 

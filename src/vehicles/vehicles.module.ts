@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '../platform/config/app-config.js';
 import { DvlaVehicleDataProvider } from './lookup/dvla/dvla-vehicle-data-provider.js';
 import { SimulatedVehicleDataProvider } from './lookup/simulated/simulated-vehicle-data-provider.js';
 import { VehicleDataProvider } from './lookup/vehicle-data.js';

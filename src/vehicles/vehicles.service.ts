@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
-import type { Principal } from '../auth/principal.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { mapPage, paginate } from '../common/pagination/keyset.js';
-import type { Page } from '../common/pagination/page-query.dto.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
-import { isUniqueViolation } from '../infra/database/pg-errors.js';
+import type { Principal } from '../identity/principal.js';
+import { DomainError } from '../platform/http/domain-error.js';
+import { mapPage, paginate } from '../platform/http/pagination/keyset.js';
+import type { Page } from '../platform/http/pagination/page-query.dto.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
+import { isUniqueViolation } from '../platform/database/pg-errors.js';
 import { type CreateVehicleRequest, type ListVehiclesQuery, type UpdateVehicleRequest, VehicleResponse } from './dto/vehicle.dto.js';
 import { VehicleLookupService } from './vehicle-lookup.service.js';
 import { Vehicle } from './vehicle.entity.js';

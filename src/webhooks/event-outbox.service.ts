@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { OutboxEvent, type WebhookEventType } from './outbox-event.entity.js';
 import { DeliveryQueue } from './webhook-delivery.queue.js';
 import type { WebhookDelivery } from './webhook-delivery.entity.js';

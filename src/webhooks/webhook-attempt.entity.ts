@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { UuidEntity } from '../infra/database/uuid-entity.js';
+import { UuidEntity } from '../platform/database/uuid-entity.js';
 
 /** One HTTP try of a delivery: when, what the endpoint answered, how long it took, what went wrong. */
 @Entity('webhook_attempts')

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import type { Principal } from '../auth/principal.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { paginate } from '../common/pagination/keyset.js';
-import { Page } from '../common/pagination/page-query.dto.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import type { Principal } from '../identity/principal.js';
+import { DomainError } from '../platform/http/domain-error.js';
+import { paginate } from '../platform/http/pagination/keyset.js';
+import { Page } from '../platform/http/pagination/page-query.dto.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { DeliveryResponse, type DeliveryListQuery } from './dto/webhook.dto.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { WebhookAttempt } from './webhook-attempt.entity.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
-import { JobQueue } from '../infra/jobs/job-queue.js';
+import { AppConfig } from '../platform/config/app-config.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
+import { JobQueue } from '../platform/jobs/job-queue.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 
 export const DELIVERY_QUEUE = 'webhook-delivery';

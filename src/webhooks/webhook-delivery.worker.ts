@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
-import { JobQueue } from '../infra/jobs/job-queue.js';
-import { LOGGER, type AppLogger } from '../infra/logging/logger.js';
+import { AppConfig } from '../platform/config/app-config.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
+import { JobQueue } from '../platform/jobs/job-queue.js';
+import { LOGGER, type AppLogger } from '../platform/logging/logger.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { DELIVERY_QUEUE, DeliveryQueue, type DeliveryJob } from './webhook-delivery.queue.js';
 import { WebhookAttempt } from './webhook-attempt.entity.js';

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, UpdateDateColumn } from 'typeorm';
-import { UuidEntity } from '../infra/database/uuid-entity.js';
+import { UuidEntity } from '../platform/database/uuid-entity.js';
 import type { WebhookEventType } from './outbox-event.entity.js';
 
 /** Why an endpoint stopped receiving events: it answered 410 Gone, it kept failing too long, or its owner turned it off. */

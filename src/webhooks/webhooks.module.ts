@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AppConfig, requireSetting } from '../config/app-config.js';
+import { AppConfig, requireSetting } from '../platform/config/app-config.js';
 import { EventOutbox } from './event-outbox.service.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { WebhookAttempt } from './webhook-attempt.entity.js';

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { invalid } from '../common/http/validation.pipe.js';
-import { mapPage, paginate } from '../common/pagination/keyset.js';
-import type { Page, PageQuery } from '../common/pagination/page-query.dto.js';
-import { AppConfig } from '../config/app-config.js';
-import { UnitOfWork } from '../infra/database/unit-of-work.js';
+import type { Principal } from '../identity/principal.js';
+import { DomainError } from '../platform/http/domain-error.js';
+import { invalid } from '../platform/http/validation.pipe.js';
+import { mapPage, paginate } from '../platform/http/pagination/keyset.js';
+import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
+import { AppConfig } from '../platform/config/app-config.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import {
   type CreateWebhookRequest,
   DeliveryResponse,

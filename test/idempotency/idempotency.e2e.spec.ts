@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestFingerprint } from '../../src/idempotency/request-fingerprint.js';
-import { newId } from '../../src/infra/database/uuid-entity.js';
+import { newId } from '../../src/platform/database/uuid-entity.js';
 import { balanceOf, expectLedgerConsistent, setBalance } from '../support/credits.js';
 import { expectProblem, newCompany, type SignedUp, uniqueEmail } from '../support/factories.js';
 import { newVehicle } from '../support/fleet.js';

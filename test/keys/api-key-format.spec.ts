@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatApiKey, newPublicId, newSecret, parseApiKey } from '../../src/keys/api-key-format.js';
+import { formatApiKey, newPublicId, newSecret, parseApiKey } from '../../src/identity/api-keys/api-key-format.js';
 
 describe('API key format', () => {
   it('round-trips vk_{publicId}_{secret} with a short lowercase publicId and a high-entropy secret', () => {

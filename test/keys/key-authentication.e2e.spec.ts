@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatApiKey, newPublicId, newSecret } from '../../src/keys/api-key-format.js';
+import { formatApiKey, newPublicId, newSecret } from '../../src/identity/api-keys/api-key-format.js';
 import { expectProblem, newCompany, newTeamMember, type SignedUp } from '../support/factories.js';
 import { enableApi, exchangeKey, keyAuth, newKey, setCompanyAllowlist } from '../support/keys.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
-import { AUDIT_ACTION } from '../../src/audit/audited.decorator.js';
-import { ACCESS_RULE, type AccessRule } from '../../src/auth/access.decorators.js';
+import { AUDIT_ACTION } from '../../src/platform/operations/audited.decorator.js';
+import { ACCESS_RULE, type AccessRule } from '../../src/identity/authentication/access.decorators.js';
 import type { AuditEventResponse } from '../../src/audit/dto/audit-event.dto.js';
 import type { TestApp } from './test-app.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { newId } from '../../src/infra/database/uuid-entity.js';
+import { newId } from '../../src/platform/database/uuid-entity.js';
 import type { TestApp } from './test-app.js';
 
 /** The company's balance as stored, and the sum of its ledger deltas; they must always agree. */

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '../../src/infra/database/embedded-postgres.js';
-import { runMigrations } from '../../src/infra/database/migrate.js';
+import { startEmbeddedPostgres } from '../../src/platform/database/embedded-postgres.js';
+import { runMigrations } from '../../src/platform/database/migrate.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

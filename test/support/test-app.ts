@@ -8,8 +8,8 @@ import supertest from 'supertest';
 import { DataSource } from 'typeorm';
 import { inject } from 'vitest';
 import { createApp } from '../../src/app.factory.js';
-import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
-import { createLogger } from '../../src/infra/logging/logger.js';
+import { loadConfig, type AppConfig } from '../../src/platform/config/app-config.js';
+import { createLogger } from '../../src/platform/logging/logger.js';
 
 export interface TestApp {
   app: NestFastifyApplication;

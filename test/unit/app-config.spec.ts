@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppConfig, ConfigError, loadConfig } from '../../src/config/app-config.js';
+import { AppConfig, ConfigError, loadConfig } from '../../src/platform/config/app-config.js';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'fleetgate-config-'));
 const SECRETS = { JWT_SECRET: 'j'.repeat(32), API_KEY_PEPPER: 'p'.repeat(32) };

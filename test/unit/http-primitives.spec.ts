@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { requestIdFrom } from '../../src/common/http/request-id.js';
-import { decodeCursor, encodeCursor } from '../../src/common/pagination/keyset.js';
-import { redactUrl } from '../../src/infra/logging/logger.js';
-import { DomainError } from '../../src/common/errors/domain-error.js';
+import { requestIdFrom } from '../../src/platform/http/request-id.js';
+import { decodeCursor, encodeCursor } from '../../src/platform/http/pagination/keyset.js';
+import { redactUrl } from '../../src/platform/logging/logger.js';
+import { DomainError } from '../../src/platform/http/domain-error.js';
 
 describe(requestIdFrom.name, () => {
   it.each(['a', 'abc-DEF_123.4:5', 'x'.repeat(128)])('echoes the well-formed %s', (id) => {

@@ -2,10 +2,10 @@ import type { ArgumentsHost } from '@nestjs/common';
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../src/common/errors/domain-error.js';
-import { ProblemDetailsFilter } from '../../src/common/errors/problem-details.filter.js';
-import { RouteTable } from '../../src/common/http/route-table.js';
-import { createLogger } from '../../src/infra/logging/logger.js';
+import { DomainError } from '../../src/platform/http/domain-error.js';
+import { ProblemDetailsFilter } from '../../src/platform/http/problem-details.filter.js';
+import { RouteTable } from '../../src/platform/http/route-table.js';
+import { createLogger } from '../../src/platform/logging/logger.js';
 
 interface Sent {
   status: number;

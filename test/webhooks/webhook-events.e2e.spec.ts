@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnitOfWork } from '../../src/infra/database/unit-of-work.js';
+import { UnitOfWork } from '../../src/platform/database/unit-of-work.js';
 import { EventOutbox } from '../../src/webhooks/event-outbox.service.js';
 import { setBalance } from '../support/credits.js';
 import { newCompany } from '../support/factories.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/infra/database/uuid-entity.js';
+import { newId } from '../../src/platform/database/uuid-entity.js';
 import { WebhookDeliveryWorker } from '../../src/webhooks/webhook-delivery.worker.js';
 import { generateSigningSecret, SecretBox } from '../../src/webhooks/webhook-signing.js';
 import { expectProblem, newCompany, type SignedUp } from '../support/factories.js';

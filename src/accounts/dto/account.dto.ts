@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { ROLES, type Role } from '../../scopes/scope-catalogue.js';
-import type { Company } from '../company.entity.js';
-import type { User } from '../user.entity.js';
-import { normaliseEmail, PASSWORD_MIN_LENGTH, TokenPairResponse } from './auth.dto.js';
+import { ROLES, type Role } from '../../identity/scopes/scope-catalogue.js';
+import type { Company } from '../../identity/directory/company.entity.js';
+import type { User } from '../../identity/directory/user.entity.js';
+import { normaliseEmail, PASSWORD_MIN_LENGTH, TokenPairResponse } from '../../identity/sessions/dto/auth.dto.js';
 
 export class AccountResponse {
   @ApiProperty() id!: string;

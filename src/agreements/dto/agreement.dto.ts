@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { PageQuery } from '../../common/pagination/page-query.dto.js';
+import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { AGREEMENT_STATUSES, type AgreementStatus, type RentalAgreement } from '../rental-agreement.entity.js';
 
 /** Up to 9 digits, optionally two decimals: money travels as a string, never a float. */

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { PageQuery } from '../../common/pagination/page-query.dto.js';
+import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { AUDIT_OUTCOMES, type AuditOutcome } from '../audit-chain.js';
 
 /** `from` (inclusive) and `to` (exclusive) bound `occurredAt`. */

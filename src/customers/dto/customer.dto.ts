@@ -14,10 +14,10 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { normaliseEmail } from '../../accounts/dto/auth.dto.js';
-import { PageQuery } from '../../common/pagination/page-query.dto.js';
+import { normaliseEmail } from '../../identity/sessions/dto/auth.dto.js';
+import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { licenceKind, normaliseLicenceNumber } from '../../licences/licence-number.js';
-import { Satisfies, trimString, whenString } from '../../vehicles/dto/validators.js';
+import { Satisfies, trimString, whenString } from '../../platform/http/validators.js';
 import { isIsoDate, normalisePhone, normaliseUkPostcode } from '../contact.js';
 import type { Customer, CustomerAddress, LicenceCheckSummary, LicenceOnFile } from '../customer.entity.js';
 

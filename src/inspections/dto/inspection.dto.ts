@@ -17,7 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PageQuery } from '../../common/pagination/page-query.dto.js';
+import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import type { InspectionTemplate } from '../inspection-template.entity.js';
 import {
   DAMAGE_SEVERITIES,

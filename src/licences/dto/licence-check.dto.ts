@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUUID } from 'class-validator';
-import { PageQuery } from '../../common/pagination/page-query.dto.js';
-import { Satisfies, whenString } from '../../vehicles/dto/validators.js';
+import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
+import { Satisfies, whenString } from '../../platform/http/validators.js';
 import { isShareCode, licenceKind, normaliseLicenceNumber, normaliseShareCode } from '../licence-number.js';
 import { LICENCE_STATUSES, type LicenceCheck, type LicenceStatus } from '../licence-check.entity.js';
 

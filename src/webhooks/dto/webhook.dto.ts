@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { PageQuery } from '../../common/pagination/page-query.dto.js';
+import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../outbox-event.entity.js';
 import { DELIVERY_STATUSES, type DeliveryStatus, type WebhookDelivery } from '../webhook-delivery.entity.js';
 import type { WebhookAttempt } from '../webhook-attempt.entity.js';

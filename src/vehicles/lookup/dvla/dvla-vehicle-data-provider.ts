@@ -1,4 +1,4 @@
-import { AppConfig, ConfigError } from '../../../config/app-config.js';
+import { AppConfig, ConfigError } from '../../../platform/config/app-config.js';
 import { type LookupOptions, VehicleDataProvider, type VehicleLookupOutcome } from '../vehicle-data.js';
 import { DvlaVesClient } from './dvla-ves-client.js';
 import { DvsaMotClient } from './dvsa-mot-client.js';

@@ -1,0 +1,26 @@
+import type { Role, Scope } from './scopes/scope-catalogue.js';
+
+export type PrincipalType = 'user' | 'api_key';
+/** How the principal proved itself: a user JWT, the API key itself, or a JWT exchanged for a key. */
+export type CredentialKind = 'user_token' | 'api_key' | 'key_token';
+
+/** Whoever is calling, whatever credential they used. Every guard and service reads this one shape. */
+export interface Principal {
+  readonly type: PrincipalType;
+  readonly credential: CredentialKind;
+  readonly companyId: string;
+  /** The user; for a key, the user who created it. */
+  readonly userId: string;
+  /** The user's current role; for a key, its creator's current role. */
+  readonly role: Role;
+  /** Display name for audit: the user's name or the key's name. */
+  readonly name: string;
+  readonly apiKeyId?: string;
+  readonly publicId?: string;
+  /** Expanded, effective scopes (for a key: its scopes ∩ its creator's role). */
+  readonly scopes: ReadonlySet<Scope>;
+  /** A key's own daily credit cap; null = no cap. */
+  readonly dailyCreditLimit?: number | null;
+  /** For keys: the rotation generation of the credential presented (key tokens are issued for it). */
+  readonly keyGeneration?: number;
+}

@@ -1,0 +1,72 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { IsNull } from 'typeorm';
+import { AppConfig } from '../../platform/config/app-config.js';
+import { DomainError } from '../../platform/http/domain-error.js';
+import { UnitOfWork } from '../../platform/database/unit-of-work.js';
+import { newId } from '../../platform/database/uuid-entity.js';
+import { RefreshToken } from './refresh-token.entity.js';
+
+export type RefreshSubject = { companyId: string } & (
+  | { userId: string; apiKeyPublicId?: undefined; apiKeyGeneration?: undefined }
+  | { apiKeyPublicId: string; apiKeyGeneration: number; userId?: undefined }
+);
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * Opaque, rotating refresh tokens. Each use spends the token and issues its successor in the same
+ * family; presenting a spent token means it leaked, so the whole family is revoked.
+ */
+@Injectable()
+export class RefreshTokenService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  issue(subject: RefreshSubject, familyId = newId()): Promise<string> {
+    const token = `rt_${randomBytes(32).toString('base64url')}`;
+    const row = this.uow.repository(RefreshToken).create({
+      familyId,
+      tokenHash: hashToken(token),
+      companyId: subject.companyId,
+      userId: subject.userId ?? null,
+      apiKeyPublicId: subject.apiKeyPublicId ?? null,
+      apiKeyGeneration: subject.apiKeyGeneration ?? null,
+      expiresAt: new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
+    });
+    return this.uow.repository(RefreshToken).insert(row).then(() => token);
+  }
+
+  /** Spends `token` and returns its subject with the successor token. */
+  async rotate(token: string): Promise<{ subject: RefreshSubject; refreshToken: string }> {
+    const outcome = await this.uow.run(async (manager) => {
+      const tokens = manager.getRepository(RefreshToken);
+      const row = await tokens.findOne({
+        where: { tokenHash: hashToken(token) },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!row || row.expiresAt <= new Date()) return { kind: 'invalid' as const };
+      if (row.spentAt || row.revokedAt) {
+        await tokens.update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+        return { kind: 'reused' as const };
+      }
+      await tokens.update({ id: row.id }, { spentAt: new Date() });
+      const subject: RefreshSubject = row.userId
+        ? { companyId: row.companyId, userId: row.userId }
+        : { companyId: row.companyId, apiKeyPublicId: row.apiKeyPublicId!, apiKeyGeneration: row.apiKeyGeneration ?? 0 };
+      return { kind: 'rotated' as const, subject, refreshToken: await this.issue(subject, row.familyId) };
+    });
+    // Thrown only after the transaction above committed, so a reuse's family revocation sticks.
+    if (outcome.kind !== 'rotated') {
+      throw new DomainError('invalid_credentials', 'The refresh token is invalid, expired or already used.');
+    }
+    return outcome;
+  }
+
+  /** Revokes every refresh token of a subject (e.g. a removed user). */
+  async revokeAllForUser(userId: string): Promise<void> {
+    await this.uow.repository(RefreshToken).update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+}

@@ -1,0 +1,44 @@
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal, Public } from '../authentication/access.decorators.js';
+import type { Principal } from '../principal.js';
+import { AuthService } from './sessions.service.js';
+import { SignupResponse } from '../../accounts/dto/account.dto.js';
+import { LoginRequest, RefreshRequest, SignupRequest, TokenPairResponse } from './dto/auth.dto.js';
+import { MeResponse } from './dto/me.dto.js';
+import { TokenRefreshService } from './token-refresh.service.js';
+
+@ApiTags('auth')
+@Controller('v1/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly tokenRefresh: TokenRefreshService,
+  ) {}
+
+  @Post('signup')
+  @Public()
+  signup(@Body() request: SignupRequest): Promise<SignupResponse> {
+    return this.auth.signup(request);
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @Public()
+  login(@Body() request: LoginRequest): Promise<TokenPairResponse> {
+    return this.auth.login(request);
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @Public()
+  refresh(@Body() request: RefreshRequest, @Ip() ip: string): Promise<TokenPairResponse> {
+    return this.tokenRefresh.refresh(request.refreshToken, ip);
+  }
+
+  @Get('me')
+  @Authenticated()
+  me(@CurrentPrincipal() principal: Principal): MeResponse {
+    return MeResponse.of(principal);
+  }
+}

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { AccessTokenService } from '../authentication/access-token.service.js';
+import { DomainError } from '../../platform/http/domain-error.js';
+import { CreditsService } from '../../credits/credits.service.js';
+import { UnitOfWork } from '../../platform/database/unit-of-work.js';
+import { isUniqueViolation } from '../../platform/database/pg-errors.js';
+import { Company } from '../directory/company.entity.js';
+import { AccountResponse, type SignupResponse, UserResponse } from '../../accounts/dto/account.dto.js';
+import type { LoginRequest, SignupRequest, TokenPairResponse } from './dto/auth.dto.js';
+import { PasswordHasher } from '../directory/password-hasher.js';
+import { RefreshTokenService } from './refresh-token.service.js';
+import { User } from '../directory/user.entity.js';
+
+export const WELCOME_CREDITS = 10;
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly passwords: PasswordHasher,
+    private readonly accessTokens: AccessTokenService,
+    private readonly refreshTokens: RefreshTokenService,
+    private readonly credits: CreditsService,
+  ) {}
+
+  async signup(request: SignupRequest): Promise<SignupResponse> {
+    const passwordHash = await this.passwords.hash(request.password);
+    try {
+      return await this.uow.run(async (manager) => {
+        const company = manager.create(Company, { name: request.companyName, apiEnabled: false, creditBalance: WELCOME_CREDITS });
+        await manager.save(company);
+        const user = manager.create(User, {
+          companyId: company.id,
+          email: request.email,
+          name: request.name,
+          passwordHash,
+          role: 'owner',
+        });
+        await manager.save(user);
+        await this.credits.recordWelcome(company, { type: 'user', id: user.id, name: user.name });
+        const tokens = await this.issueUserTokens(user);
+        return { company: AccountResponse.of(company), user: UserResponse.of(user), ...tokens };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_active_unique')) {
+        throw new DomainError('conflict', 'A user with this e-mail already exists.');
+      }
+      throw error;
+    }
+  }
+
+  /** Unknown e-mail and wrong password answer alike, after the same scrypt work. */
+  async login(request: LoginRequest): Promise<TokenPairResponse> {
+    const user = await this.uow
+      .repository(User)
+      .createQueryBuilder('user')
+      .addSelect('user.passwordHash')
+      .where('lower(user.email) = :email AND user.removedAt IS NULL', { email: request.email })
+      .getOne();
+    const valid = await this.passwords.verify(request.password, user?.passwordHash);
+    if (!user || !valid) throw new DomainError('invalid_credentials', 'The e-mail or password is incorrect.');
+    return this.issueUserTokens(user);
+  }
+
+  async refreshUser(userId: string, companyId: string, refreshToken: string): Promise<TokenPairResponse> {
+    const user = await this.uow.repository(User).findOne({ where: { id: userId, companyId } });
+    if (!user || user.removedAt) throw new DomainError('invalid_credentials', 'The refresh token is invalid, expired or already used.');
+    return this.userTokenPair(user, refreshToken);
+  }
+
+  private async issueUserTokens(user: User): Promise<TokenPairResponse> {
+    const refreshToken = await this.refreshTokens.issue({ companyId: user.companyId, userId: user.id });
+    return this.userTokenPair(user, refreshToken);
+  }
+
+  private userTokenPair(user: User, refreshToken: string): TokenPairResponse {
+    const expiresIn = this.accessTokens.userTokenTtlSeconds;
+    const accessToken = this.accessTokens.sign({ typ: 'user', sub: user.id, cid: user.companyId }, expiresIn);
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn };
+  }
+}

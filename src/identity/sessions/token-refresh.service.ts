@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { AccessTokenService, KEY_TOKEN_TTL_SECONDS } from '../authentication/access-token.service.js';
+import { ApiKeyCredentials } from '../api-keys/api-key-credentials.js';
+import { AuthService } from './sessions.service.js';
+import type { TokenPairResponse } from './dto/auth.dto.js';
+import { RefreshTokenService } from './refresh-token.service.js';
+
+/** `POST /v1/auth/refresh` for user and key token pairs alike. */
+@Injectable()
+export class TokenRefreshService {
+  constructor(
+    private readonly refreshTokens: RefreshTokenService,
+    private readonly auth: AuthService,
+    private readonly keys: ApiKeyCredentials,
+    private readonly accessTokens: AccessTokenService,
+  ) {}
+
+  async refresh(token: string, ip: string): Promise<TokenPairResponse> {
+    const { subject, refreshToken } = await this.refreshTokens.rotate(token);
+    if (subject.userId !== undefined) return this.auth.refreshUser(subject.userId, subject.companyId, refreshToken);
+    // A key pair is only refreshed while the key itself would still be accepted from this address.
+    const principal = await this.keys.principalForRefresh(subject.apiKeyPublicId, subject.companyId, subject.apiKeyGeneration, ip);
+    return { accessToken: this.accessTokens.signKeyToken(principal), refreshToken, tokenType: 'Bearer', expiresIn: KEY_TOKEN_TTL_SECONDS };
+  }
+}

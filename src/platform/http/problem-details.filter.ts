@@ -1,0 +1,113 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject, NotFoundException } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuditRecorder } from '../../audit/audit-recorder.service.js';
+import { LOGGER, type AppLogger } from '../logging/logger.js';
+import { RouteTable } from './route-table.js';
+import { DomainError } from './domain-error.js';
+import { PROBLEM_CODES, type ProblemCode } from './problem-codes.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Postgres/driver failures that mean "the database is not there", not "the query was wrong". */
+const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/;
+
+/** Fastify's own errors (body parsing, limits) by their status. */
+const FASTIFY_STATUS_CODES: Record<number, ProblemCode> = {
+  400: 'validation_failed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
+/**
+ * The single place where anything thrown becomes an RFC 9457 problem+json response. Unknown errors
+ * answer only `internal_error` and the request id; the log gets the error's kind, never its stack.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  constructor(
+    @Inject(LOGGER) private readonly logger: AppLogger,
+    private readonly routes: RouteTable,
+    private readonly audit: AuditRecorder,
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const error = this.toDomainError(exception, request);
+    if (error.status >= 500) {
+      this.logger.error({ requestId: request.id, err: exception }, 'request failed');
+    }
+    // audit: a refused or failed @Audited call is recorded (own transaction) before the answer goes out
+    const recording = this.audit.recordFailure(request, error.status);
+    if (recording) void recording.then(() => sendProblem(request, reply, error));
+    else sendProblem(request, reply, error);
+  }
+
+  private toDomainError(exception: unknown, request: FastifyRequest): DomainError {
+    if (exception instanceof DomainError) return exception;
+    if (exception instanceof NotFoundException) return this.unmatchedRoute(request);
+    if (exception instanceof HttpException) return fromHttpException(exception);
+    if (isDatabaseUnavailable(exception)) {
+      return new DomainError('dependency_unavailable', 'The database is unavailable; the request had no effect.');
+    }
+    const { statusCode: fastifyStatus, code: errorCode } = (exception ?? {}) as { statusCode?: number; code?: unknown };
+    const isFastifyError = typeof errorCode === 'string' && errorCode.startsWith('FST_');
+    if (isFastifyError && fastifyStatus && FASTIFY_STATUS_CODES[fastifyStatus]) {
+      return fromFastifyError(FASTIFY_STATUS_CODES[fastifyStatus], exception as Error);
+    }
+    if (exception instanceof SyntaxError) return fromFastifyError('validation_failed', exception);
+    return new DomainError('internal_error', 'An unexpected error occurred.');
+  }
+
+  private unmatchedRoute(request: FastifyRequest): DomainError {
+    const allowed = this.routes.allowedMethods(request.url.split('?')[0]);
+    if (allowed.length === 0) return DomainError.notFound('Route');
+    return new DomainError('method_not_allowed', `${request.method} is not allowed here; use ${allowed.join(', ')}.`, {}, {
+      Allow: allowed.join(', '),
+    });
+  }
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: DomainError): void {
+  const { title } = PROBLEM_CODES[error.code];
+  const body = {
+    type: `/problems/${error.code.replaceAll('_', '-')}`,
+    title,
+    status: error.status,
+    code: error.code,
+    detail: error.detail,
+    instance: request.url.split('?')[0],
+    requestId: request.id,
+    ...error.extensions,
+  };
+  void reply.status(error.status).headers(error.headers).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+}
+
+function fromHttpException(exception: HttpException): DomainError {
+  const status = exception.getStatus();
+  const code = (Object.entries(PROBLEM_CODES).find(([, entry]) => entry.status === status)?.[0] ??
+    (status >= 500 ? 'internal_error' : 'validation_failed')) as ProblemCode;
+  if (code === 'validation_failed') {
+    return new DomainError(code, 'The request is invalid.', { errors: [{ field: 'body', message: 'must be valid JSON' }] });
+  }
+  return new DomainError(code, `${PROBLEM_CODES[code].title}.`);
+}
+
+function fromFastifyError(code: ProblemCode, error: Error): DomainError {
+  if (code === 'validation_failed') {
+    return new DomainError(code, 'The request body is not valid JSON.', {
+      errors: [{ field: 'body', message: 'must be a valid JSON object' }],
+    });
+  }
+  if (code === 'payload_too_large') return new DomainError(code, 'The request body is too large.');
+  return new DomainError(code, error.message.replace(/^FST_\w+:\s*/, ''));
+}
+
+function isDatabaseUnavailable(exception: unknown): boolean {
+  if (!(exception instanceof Error)) return false;
+  const code = (exception as { code?: unknown }).code ?? (exception as { driverError?: { code?: unknown } }).driverError?.code;
+  return (typeof code === 'string' && (UNAVAILABLE_ERRNOS.has(code) || code.startsWith('08'))) ||
+    UNAVAILABLE_MESSAGES.test(exception.message);
+}
