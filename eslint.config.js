@@ -1,5 +1,46 @@
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The architecture, enforced: platform ← identity ← capabilities. The composition root (main.ts,
+ * app.module.ts, app.factory.ts) belongs to no layer and may import anything. A capability imports another capability only through what its module exports
+ * (its module, services and repositories), never its entities, DTOs or other files.
+ */
+const architecture = {
+  files: ['src/**/*.ts'],
+  plugins: { boundaries },
+  settings: {
+    'import/resolver': { typescript: { project: 'tsconfig.json' } },
+    'boundaries/include': ['src/**/*.ts'],
+    'boundaries/elements': [
+      { type: 'platform', pattern: 'src/platform' },
+      { type: 'identity', pattern: 'src/identity' },
+      { type: 'capability', pattern: 'src/*', capture: ['name'] },
+    ],
+  },
+  rules: {
+    'boundaries/dependencies': [
+      'error',
+      {
+        default: 'disallow',
+        policies: [
+          { from: { element: { type: 'platform' } }, allow: { to: { element: { type: 'platform' } } } },
+          { from: { element: { type: 'identity' } }, allow: { to: { element: { types: ['platform', 'identity'] } } } },
+          { from: { element: { type: 'capability' } }, allow: { to: { element: { types: ['platform', 'identity'] } } } },
+          {
+            from: { element: { type: 'capability' } },
+            allow: { to: { element: { type: 'capability', captured: { name: '{{ from.element.captured.name }}' } } } },
+          },
+          {
+            from: { element: { type: 'capability' } },
+            allow: { to: { element: { type: 'capability', fileInternalPath: ['*.module.ts', '*.service.ts', '*.repository.ts'] } } },
+          },
+        ],
+      },
+    ],
+  },
+};
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/'] },
@@ -19,6 +60,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  architecture,
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -1,24 +1,5 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
-import { migrations } from './src/platform/database/migrations/index.js';
-
-/**
- * The one DataSource definition, used by the app (through DatabaseModule) and by the migration CLI.
- * Entities are registered by each feature module (autoLoadEntities); the CLI only needs migrations.
- */
-export function dataSourceOptions(url: string, poolSize: number): DataSourceOptions {
-  return {
-    type: 'postgres',
-    url,
-    migrations,
-    migrationsRun: false,
-    migrationsTransactionMode: 'each',
-    synchronize: false,
-    installExtensions: false,
-    uuidExtension: 'pgcrypto',
-    extra: { max: poolSize, connectionTimeoutMillis: 5_000 },
-    logging: false,
-  };
-}
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from './src/platform/database/data-source-options.js';
 
 /** For `typeorm migration:run -d dist/ormconfig.js` against PostgreSQL (the app migrates itself at start). */
 export default new DataSource(

@@ -1,26 +1,33 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AgreementsModule } from './agreements/agreements.module.js';
+import { AuditRecorder } from './audit/audit-recorder.service.js';
 import { AuditModule } from './audit/audit.module.js';
-import { AuthModule } from './identity/authentication/authentication.module.js';
-import { CustomersModule } from './customers/customers.module.js';
+import { CreditDebitService } from './credits/credit-debit.service.js';
 import { CreditsModule } from './credits/credits.module.js';
+import { CustomersModule } from './customers/customers.module.js';
+import { HealthModule } from './health/health.module.js';
+import { IdempotencyService } from './idempotency/idempotency.service.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { ApiKeysModule } from './identity/api-keys/api-keys.module.js';
+import { AuthenticationModule } from './identity/authentication/authentication.module.js';
+import { DirectoryModule } from './identity/directory/directory.module.js';
+import { ScopesModule } from './identity/scopes/scopes.module.js';
+import { SessionsModule } from './identity/sessions/sessions.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
+import { LicencesModule } from './licences/licences.module.js';
+import { AppConfig } from './platform/config/app-config.js';
+import { DatabaseModule } from './platform/database/database.module.js';
 import { ProblemDetailsFilter } from './platform/http/problem-details.filter.js';
 import { RouteTable } from './platform/http/route-table.js';
-import { WriteTransactionInterceptor } from './platform/operations/write-pipeline.interceptor.js';
 import { RequestValidationPipe } from './platform/http/validation.pipe.js';
-import { AppConfig } from './platform/config/app-config.js';
-import { HealthModule } from './health/health.module.js';
-import { DatabaseModule } from './platform/database/database.module.js';
 import { JobsModule } from './platform/jobs/jobs.module.js';
-import { LicencesModule } from './licences/licences.module.js';
-import { KeysModule } from './identity/api-keys/api-keys.module.js';
 import { LOGGER, type AppLogger } from './platform/logging/logger.js';
-import { ScopesModule } from './identity/scopes/scopes.module.js';
+import { OperationsModule } from './platform/operations/operations.module.js';
+import { AuditSink, CreditMeter, IdempotencyStore, Outbox } from './platform/operations/ports.js';
 import { VehiclesModule } from './vehicles/vehicles.module.js';
+import { EventOutbox } from './webhooks/event-outbox.service.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export interface AppModuleOptions {
@@ -30,7 +37,7 @@ export interface AppModuleOptions {
   routes: RouteTable;
 }
 
-/** Configuration, logger and the route table, available everywhere. */
+/** Configuration, logger and the route table, available everywhere (platform). */
 @Global()
 @Module({})
 class CoreModule {
@@ -47,20 +54,44 @@ class CoreModule {
   }
 }
 
+/**
+ * The ports of the write pipeline, bound to the capabilities that implement them. The one place
+ * where the layers below (platform, identity) are joined to the capabilities above them.
+ */
+@Global()
+@Module({
+  imports: [AuditModule, CreditsModule, IdempotencyModule, WebhooksModule],
+  providers: [
+    { provide: AuditSink, useExisting: AuditRecorder },
+    { provide: CreditMeter, useExisting: CreditDebitService },
+    { provide: IdempotencyStore, useExisting: IdempotencyService },
+    { provide: Outbox, useExisting: EventOutbox },
+  ],
+  exports: [AuditSink, CreditMeter, IdempotencyStore, Outbox],
+})
+class PortsModule {}
+
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        // platform
         CoreModule.forRoot(options),
         DatabaseModule.forRoot(options.databaseUrl, options.config.DB_POOL_SIZE),
         JobsModule,
-        AuthModule,
-        AccountsModule,
-        KeysModule,
+        OperationsModule,
+        PortsModule,
+        // identity
+        AuthenticationModule,
+        DirectoryModule,
+        SessionsModule,
+        ApiKeysModule,
         ScopesModule,
+        // capabilities
         HealthModule,
+        AccountsModule,
         WebhooksModule,
         CreditsModule,
         IdempotencyModule,
@@ -74,7 +105,6 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
-        { provide: APP_INTERCEPTOR, useClass: WriteTransactionInterceptor },
       ],
     };
   }

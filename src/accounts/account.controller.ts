@@ -7,14 +7,8 @@ import { IdParamPipe } from '../platform/http/id-param.pipe.js';
 import { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { ROLES } from '../identity/scopes/scope-catalogue.js';
 import { AccountService } from './account.service.js';
-import {
-  AccountResponse,
-  ApiAccessRequest,
-  CreateUserRequest,
-  IpAllowlistRequest,
-  UpdateUserRequest,
-  UserResponse,
-} from './dto/account.dto.js';
+import { AccountResponse, UserResponse } from '../identity/directory/dto/directory.dto.js';
+import { ApiAccessRequest, CreateUserRequest, IpAllowlistRequest, UpdateUserRequest } from './dto/account.dto.js';
 import { TeamService } from './team.service.js';
 
 @ApiTags('account')

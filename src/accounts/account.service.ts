@@ -4,7 +4,7 @@ import { DomainError } from '../platform/http/domain-error.js';
 import { normaliseAllowlist } from '../platform/net/ip-allowlist.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { Company } from '../identity/directory/company.entity.js';
-import { AccountResponse } from './dto/account.dto.js';
+import { AccountResponse } from '../identity/directory/dto/directory.dto.js';
 
 @Injectable()
 export class AccountService {

@@ -7,7 +7,8 @@ import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { isUniqueViolation } from '../platform/database/pg-errors.js';
 import { Company } from '../identity/directory/company.entity.js';
-import { type CreateUserRequest, type UpdateUserRequest, UserResponse } from './dto/account.dto.js';
+import { UserResponse } from '../identity/directory/dto/directory.dto.js';
+import type { CreateUserRequest, UpdateUserRequest } from './dto/account.dto.js';
 import { PasswordHasher } from '../identity/directory/password-hasher.js';
 import { RefreshTokenService } from '../identity/sessions/refresh-token.service.js';
 import { User } from '../identity/directory/user.entity.js';

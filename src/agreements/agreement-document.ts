@@ -1,7 +1,7 @@
 import type { StreamableFile } from '@nestjs/common';
-import type { Customer } from '../customers/customer.entity.js';
+import type { Customer } from '../customers/customers.repository.js';
 import { formatDateTime, renderPdf, section } from '../platform/pdf/pdf-buffer.js';
-import type { Vehicle } from '../vehicles/vehicle.entity.js';
+import type { Vehicle } from '../vehicles/vehicles.repository.js';
 import type { RentalAgreement } from './rental-agreement.entity.js';
 
 interface Parties {

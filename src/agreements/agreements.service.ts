@@ -6,11 +6,11 @@ import type { FieldError } from '../platform/http/problem-codes.js';
 import { invalid } from '../platform/http/validation.pipe.js';
 import { mapPage, paginate } from '../platform/http/pagination/keyset.js';
 import type { Page } from '../platform/http/pagination/page-query.dto.js';
-import { ledgerActorOf } from '../credits/ledger-actor.js';
-import { Customer } from '../customers/customer.entity.js';
+import { actorRefOf } from '../platform/operations/operation.js';
+import { CustomersRepository } from '../customers/customers.repository.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
-import { Vehicle } from '../vehicles/vehicle.entity.js';
-import { EventOutbox } from '../webhooks/event-outbox.service.js';
+import { VehiclesRepository } from '../vehicles/vehicles.repository.js';
+import { Outbox } from '../platform/operations/ports.js';
 import { agreementDocument } from './agreement-document.js';
 import { AgreementResponse, type CreateAgreementRequest, type ListAgreementsQuery, type SignAgreementRequest } from './dto/agreement.dto.js';
 import { RentalAgreement } from './rental-agreement.entity.js';
@@ -24,7 +24,9 @@ import { RentalAgreement } from './rental-agreement.entity.js';
 export class AgreementsService {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly outbox: EventOutbox,
+    private readonly outbox: Outbox,
+    private readonly vehicles: VehiclesRepository,
+    private readonly customers: CustomersRepository,
   ) {}
 
   async create(principal: Principal, request: CreateAgreementRequest): Promise<AgreementResponse> {
@@ -37,8 +39,8 @@ export class AgreementsService {
       errors.push({ field: 'deposit.currency', message: 'must be the daily rate\'s currency' });
     }
     if (errors.length > 0) throw invalid(errors);
-    if (!(await this.uow.repository(Vehicle).existsBy({ companyId, id: request.vehicleId }))) throw DomainError.notFound('Vehicle');
-    if (!(await this.uow.repository(Customer).existsBy({ companyId, id: request.customerId }))) throw DomainError.notFound('Customer');
+    await this.vehicles.requireForCompany(companyId, request.vehicleId);
+    await this.customers.requireForCompany(companyId, request.customerId);
     const agreements = this.uow.repository(RentalAgreement);
     const agreement = await agreements.save(
       agreements.create({
@@ -55,7 +57,7 @@ export class AgreementsService {
         status: 'pending_signature',
         signedBy: null,
         signedAt: null,
-        createdBy: ledgerActorOf(principal),
+        createdBy: actorRefOf(principal),
       }),
     );
     return AgreementResponse.of(agreement);
@@ -90,8 +92,8 @@ export class AgreementsService {
   async document(principal: Principal, id: string): Promise<StreamableFile> {
     const { companyId } = principal;
     const agreement = await this.require(companyId, id);
-    const vehicle = await this.uow.repository(Vehicle).findOneByOrFail({ companyId, id: agreement.vehicleId });
-    const customer = await this.uow.repository(Customer).findOneByOrFail({ companyId, id: agreement.customerId });
+    const vehicle = await this.vehicles.getForCompany(companyId, agreement.vehicleId);
+    const customer = await this.customers.getForCompany(companyId, agreement.customerId);
     const company = await this.uow.repository(Company).findOneByOrFail({ id: companyId });
     return agreementDocument(agreement, { companyName: company.name, vehicle, customer });
   }

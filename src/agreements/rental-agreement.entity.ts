@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity } from 'typeorm';
-import type { LedgerActor } from '../credits/credit-ledger-entry.entity.js';
+import type { ActorRef } from '../platform/operations/operation.js';
 import { UuidEntity } from '../platform/database/uuid-entity.js';
 
 export const AGREEMENT_STATUSES = ['pending_signature', 'signed'] as const;
@@ -50,7 +50,7 @@ export class RentalAgreement extends UuidEntity {
   signedAt!: Date | null;
 
   @Column({ name: 'created_by', type: 'jsonb' })
-  createdBy!: LedgerActor;
+  createdBy!: ActorRef;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

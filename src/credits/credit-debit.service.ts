@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Company } from '../identity/directory/company.entity.js';
-import type { Principal } from '../identity/principal.js';
 import { DomainError } from '../platform/http/domain-error.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
-import { EventOutbox } from '../webhooks/event-outbox.service.js';
-import type { CreditLedgerEntry, CreditResource } from './credit-ledger-entry.entity.js';
+import { type ActorRef, actorRefOf, type CreditCostRule, type OperationActor } from '../platform/operations/operation.js';
+import { CreditMeter, Outbox } from '../platform/operations/ports.js';
 import { CreditsService } from './credits.service.js';
-import { ledgerActorOf } from './ledger-actor.js';
 
 /**
  * Spends credits inside the write's transaction. The debit is ONE conditional UPDATE, so the balance
@@ -14,16 +12,31 @@ import { ledgerActorOf } from './ledger-actor.js';
  * the company row stays locked until the write commits, which also serialises a key's daily cap.
  */
 @Injectable()
-export class CreditDebitService {
+export class CreditDebitService extends CreditMeter {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly credits: CreditsService,
-    private readonly outbox: EventOutbox,
-  ) {}
+    private readonly outbox: Outbox,
+  ) {
+    super();
+  }
 
-  async spend(principal: Principal, credits: number, resource: CreditResource, resourceId: string | null): Promise<CreditLedgerEntry> {
+  async recordWelcome(companyId: string, credits: number, actor: ActorRef): Promise<void> {
+    if (credits === 0) return;
+    await this.credits.record(companyId, {
+      delta: credits,
+      balanceAfter: credits,
+      reason: 'welcome',
+      actor,
+      apiKeyId: null,
+      paymentReference: null,
+    });
+  }
+
+  async spend(principal: OperationActor, cost: CreditCostRule, resourceId: string | null): Promise<void> {
     if (!this.uow.inTransaction) throw new Error('Credits can only be spent inside the write transaction');
     const { companyId } = principal;
+    const { credits, resource } = cost;
     if (principal.apiKeyId && principal.dailyCreditLimit != null) {
       await this.checkKeyDailyLimit(companyId, principal.apiKeyId, principal.dailyCreditLimit, credits);
     }
@@ -37,13 +50,13 @@ export class CreditDebitService {
     const row = (result.raw as Array<{ credit_balance: number; low_balance_threshold: number }>)[0];
     if (!row) return this.refuseInsufficient(companyId, credits);
     const balance = row.credit_balance;
-    const entry = await this.credits.record(companyId, {
+    await this.credits.record(companyId, {
       delta: -credits,
       balanceAfter: balance,
       reason: resource,
       resourceType: resource,
       resourceId,
-      actor: ledgerActorOf(principal),
+      actor: actorRefOf(principal),
       apiKeyId: principal.apiKeyId ?? null,
       paymentReference: null,
     });
@@ -51,7 +64,6 @@ export class CreditDebitService {
     if (balance < threshold && balance + credits >= threshold) {
       await this.outbox.record(companyId, 'credits.low', { id: companyId, balance, lowBalanceThreshold: threshold });
     }
-    return entry;
   }
 
   private async checkKeyDailyLimit(companyId: string, apiKeyId: string, limit: number, credits: number): Promise<void> {

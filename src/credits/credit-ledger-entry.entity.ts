@@ -1,18 +1,14 @@
 import { Column, CreateDateColumn, Entity } from 'typeorm';
 import { UuidEntity } from '../platform/database/uuid-entity.js';
+import type { ActorRef, CreditCostRule } from '../platform/operations/operation.js';
 
 export const LEDGER_REASONS = ['welcome', 'top_up', 'inspection', 'agreement', 'refund'] as const;
 export type LedgerReason = (typeof LEDGER_REASONS)[number];
 /** The resources a credit can be spent on; each is also the ledger reason of its debit. */
-export type CreditResource = Extract<LedgerReason, 'inspection' | 'agreement'>;
+export type CreditResource = CreditCostRule['resource'];
 
 /** Who changed the balance, in the same shape the audit log uses (`system` for backfilled rows). */
-export interface LedgerActor {
-  type: 'user' | 'api_key' | 'system';
-  id: string | null;
-  name: string;
-  publicId?: string;
-}
+export type LedgerActor = ActorRef;
 
 /** One change of a company's balance. The sum of a company's deltas always equals its balance. */
 @Entity('credit_ledger')

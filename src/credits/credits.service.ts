@@ -5,9 +5,9 @@ import { DomainError } from '../platform/http/domain-error.js';
 import { mapPage, paginate } from '../platform/http/pagination/keyset.js';
 import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
-import { CreditLedgerEntry, type LedgerActor } from './credit-ledger-entry.entity.js';
+import { CreditLedgerEntry } from './credit-ledger-entry.entity.js';
 import { CreditsResponse, LedgerEntryResponse, type TopUpRequest } from './dto/credits.dto.js';
-import { ledgerActorOf } from './ledger-actor.js';
+import { actorRefOf } from '../platform/operations/operation.js';
 
 /** The balance column is a PostgreSQL integer; a top-up that would overflow it is refused. */
 const MAX_BALANCE = 2_147_483_647;
@@ -49,7 +49,7 @@ export class CreditsService {
         delta: request.credits,
         balanceAfter: row.credit_balance,
         reason: 'top_up',
-        actor: ledgerActorOf(principal),
+        actor: actorRefOf(principal),
         apiKeyId: null,
         paymentReference: request.paymentReference,
       });
@@ -58,18 +58,6 @@ export class CreditsService {
   }
 
   /** The ledger row of a new company's welcome credits; call inside the sign-up transaction. */
-  async recordWelcome(company: Company, actor: LedgerActor): Promise<void> {
-    if (company.creditBalance === 0) return;
-    await this.record(company.id, {
-      delta: company.creditBalance,
-      balanceAfter: company.creditBalance,
-      reason: 'welcome',
-      actor,
-      apiKeyId: null,
-      paymentReference: null,
-    });
-  }
-
   /** Appends one ledger row through the current transaction. */
   async record(
     companyId: string,

@@ -5,7 +5,8 @@ import { DomainError } from '../platform/http/domain-error.js';
 import { newId } from '../platform/database/uuid-entity.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
-import { IDEMPOTENCY_KEY_PATTERN } from './request-fingerprint.js';
+import { type ClaimOutcome, type IdempotencyClaim, IdempotencyStore, type IdempotentRequest } from '../platform/operations/ports.js';
+import { IDEMPOTENCY_KEY_PATTERN, requestFingerprint } from './request-fingerprint.js';
 
 /** How long a key (and its stored response) is honoured. */
 const RETENTION = `interval '24 hours'`;
@@ -19,13 +20,6 @@ const SECRET_FIELDS = new Set(['fullApiKey', 'secret', 'accessToken', 'refreshTo
 /** One claim in this many also sweeps the company's expired keys. */
 const SWEEP_EVERY = 50;
 
-export interface IdempotencyClaim {
-  readonly id: string;
-  readonly lockId: string;
-}
-
-export type ClaimOutcome = { kind: 'claimed'; claim: IdempotencyClaim } | { kind: 'replay'; status: number; body: unknown };
-
 /**
  * `Idempotency-Key` handling with the database as the arbiter, so it holds across instances:
  * 1. `claim` inserts an in-progress row under UNIQUE (company_id, key) in its own short transaction;
@@ -38,19 +32,15 @@ export type ClaimOutcome = { kind: 'claimed'; claim: IdempotencyClaim } | { kind
  *    validation failures. Rows older than 24 h are ignored, reclaimed and swept lazily.
  */
 @Injectable()
-export class IdempotencyService {
-  constructor(private readonly uow: UnitOfWork) {}
-
-  /** The header's value, validated; undefined when absent. */
-  keyFrom(header: string | string[] | undefined): string | undefined {
-    if (header === undefined) return undefined;
-    if (typeof header !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(header)) {
-      throw invalid([{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }]);
-    }
-    return header;
+export class IdempotencyService extends IdempotencyStore {
+  constructor(private readonly uow: UnitOfWork) {
+    super();
   }
 
-  async claim(companyId: string, key: string, fingerprint: string): Promise<ClaimOutcome> {
+  async claim(companyId: string, request: IdempotentRequest): Promise<ClaimOutcome | undefined> {
+    const key = keyFrom(request.key);
+    if (key === undefined) return undefined;
+    const fingerprint = requestFingerprint(request.method, request.url, request.body);
     for (let attempt = 0; attempt < 3; attempt++) {
       const outcome = await this.uow.runDetached((manager) => this.tryClaim(manager.query.bind(manager), companyId, key, fingerprint));
       if (outcome) return outcome;
@@ -117,6 +107,15 @@ export class IdempotencyService {
       body: existing.response_body === null ? undefined : (JSON.parse(existing.response_body) as unknown),
     };
   }
+}
+
+/** The header's value, validated; undefined when absent. */
+function keyFrom(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (typeof header !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(header)) {
+    throw invalid([{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }]);
+  }
+  return header;
 }
 
 function storedBody(body: unknown): string | null {

@@ -1,3 +1,6 @@
+import { DomainError } from '../platform/http/domain-error.js';
+import type { ProblemCode } from '../platform/http/problem-codes.js';
+import type { OperationActor } from '../platform/operations/operation.js';
 import type { Role, Scope } from './scopes/scope-catalogue.js';
 
 export type PrincipalType = 'user' | 'api_key';
@@ -5,7 +8,7 @@ export type PrincipalType = 'user' | 'api_key';
 export type CredentialKind = 'user_token' | 'api_key' | 'key_token';
 
 /** Whoever is calling, whatever credential they used. Every guard and service reads this one shape. */
-export interface Principal {
+export interface Principal extends OperationActor {
   readonly type: PrincipalType;
   readonly credential: CredentialKind;
   readonly companyId: string;
@@ -23,4 +26,20 @@ export interface Principal {
   readonly dailyCreditLimit?: number | null;
   /** For keys: the rotation generation of the credential presented (key tokens are issued for it). */
   readonly keyGeneration?: number;
+}
+
+/**
+ * A credential whose secret verified but which is refused (revoked, expired, API off, IP not
+ * allowed): the caller is known, so the refusal can be written into their company's audit log. A
+ * credential that did not verify is never attributed to anyone.
+ */
+export class RefusedCredential extends DomainError {
+  constructor(
+    readonly caller: OperationActor,
+    code: ProblemCode,
+    detail: string,
+    extensions?: Record<string, unknown>,
+  ) {
+    super(code, detail, extensions);
+  }
 }

@@ -1,5 +1,5 @@
 import type { StreamableFile } from '@nestjs/common';
-import type { Vehicle } from '../vehicles/vehicle.entity.js';
+import type { Vehicle } from '../vehicles/vehicles.repository.js';
 import type { InspectionTemplate } from './inspection-template.entity.js';
 import type { Inspection } from './inspection.entity.js';
 import { formatDateTime, renderPdf, section } from '../platform/pdf/pdf-buffer.js';

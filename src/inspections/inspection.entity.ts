@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity } from 'typeorm';
-import type { LedgerActor } from '../credits/credit-ledger-entry.entity.js';
+import type { ActorRef } from '../platform/operations/operation.js';
 import { UuidEntity } from '../platform/database/uuid-entity.js';
 
 export const INSPECTION_STATUSES = ['draft', 'completed'] as const;
@@ -55,7 +55,7 @@ export class Inspection extends UuidEntity {
   signedOffAt!: Date | null;
 
   @Column({ name: 'created_by', type: 'jsonb' })
-  createdBy!: LedgerActor;
+  createdBy!: ActorRef;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -5,9 +5,10 @@ import { InspectionTemplatesService } from './inspection-templates.service.js';
 import { Inspection } from './inspection.entity.js';
 import { InspectionsController } from './inspections.controller.js';
 import { InspectionsService } from './inspections.service.js';
+import { VehiclesModule } from '../vehicles/vehicles.module.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([InspectionTemplate, Inspection])],
+  imports: [TypeOrmModule.forFeature([InspectionTemplate, Inspection]), VehiclesModule],
   controllers: [InspectionsController],
   providers: [InspectionsService, InspectionTemplatesService],
 })

@@ -4,10 +4,10 @@ import { DomainError } from '../platform/http/domain-error.js';
 import { invalid } from '../platform/http/validation.pipe.js';
 import { mapPage, paginate } from '../platform/http/pagination/keyset.js';
 import type { Page } from '../platform/http/pagination/page-query.dto.js';
-import { ledgerActorOf } from '../credits/ledger-actor.js';
+import { actorRefOf } from '../platform/operations/operation.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
-import { Vehicle } from '../vehicles/vehicle.entity.js';
-import { EventOutbox } from '../webhooks/event-outbox.service.js';
+import { VehiclesRepository } from '../vehicles/vehicles.repository.js';
+import { Outbox } from '../platform/operations/ports.js';
 import {
   type CreateInspectionRequest,
   type InspectionItemInput,
@@ -29,14 +29,15 @@ export class InspectionsService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly templates: InspectionTemplatesService,
-    private readonly outbox: EventOutbox,
+    private readonly outbox: Outbox,
+    private readonly vehicles: VehiclesRepository,
   ) {}
 
   async create(principal: Principal, request: CreateInspectionRequest): Promise<InspectionResponse> {
     const { companyId } = principal;
     const template = await this.templates.resolve(companyId, request);
     const items = checklist(template, request.items);
-    await this.requireVehicle(companyId, request.vehicleId);
+    await this.vehicles.requireForCompany(companyId, request.vehicleId);
     const inspections = this.uow.repository(Inspection);
     const signedOff = request.signOff !== undefined;
     const inspection = await inspections.save(
@@ -51,7 +52,7 @@ export class InspectionsService {
         damages: (request.damages ?? []).map(({ location, description, severity }) => ({ location, description, severity })),
         signedBy: request.signOff?.signedBy.trim() ?? null,
         signedOffAt: signedOff ? new Date() : null,
-        createdBy: ledgerActorOf(principal),
+        createdBy: actorRefOf(principal),
       }),
     );
     const response = InspectionResponse.of(inspection);
@@ -89,7 +90,7 @@ export class InspectionsService {
     if (inspection.status !== 'completed') {
       throw new DomainError('not_signed_off', 'The report of an inspection exists once it is signed off.');
     }
-    const vehicle = await this.uow.repository(Vehicle).findOneByOrFail({ companyId: principal.companyId, id: inspection.vehicleId });
+    const vehicle = await this.vehicles.getForCompany(principal.companyId, inspection.vehicleId);
     const template = await this.templates.findById(principal.companyId, inspection.templateId);
     if (!template) throw DomainError.notFound('Inspection template');
     return inspectionReport(inspection, vehicle, template);
@@ -104,11 +105,6 @@ export class InspectionsService {
     const inspection = await query.getOne();
     if (!inspection) throw DomainError.notFound('Inspection');
     return inspection;
-  }
-
-  private async requireVehicle(companyId: string, vehicleId: string): Promise<void> {
-    const exists = await this.uow.repository(Vehicle).existsBy({ companyId, id: vehicleId });
-    if (!exists) throw DomainError.notFound('Vehicle');
   }
 }
 

@@ -6,10 +6,10 @@ import type { Page } from '../platform/http/pagination/page-query.dto.js';
 import { AppConfig } from '../platform/config/app-config.js';
 import { CustomersService } from '../customers/customers.service.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
-import { EventOutbox } from '../webhooks/event-outbox.service.js';
+import { Outbox } from '../platform/operations/ports.js';
 import { type CreateLicenceCheckRequest, LicenceCheckResponse, type ListLicenceChecksQuery } from './dto/licence-check.dto.js';
 import { LicenceCheck } from './licence-check.entity.js';
-import { licenceKind } from './licence-number.js';
+import { licenceKind } from '../platform/validation/licence-number.js';
 import { LicenceProvider } from './provider/licence-provider.js';
 
 /** Driver-licence checks. Free: no credit is spent. A flagged check records `licence.flagged` in its transaction. */
@@ -19,7 +19,7 @@ export class LicencesService {
     private readonly uow: UnitOfWork,
     private readonly provider: LicenceProvider,
     private readonly customers: CustomersService,
-    private readonly outbox: EventOutbox,
+    private readonly outbox: Outbox,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 

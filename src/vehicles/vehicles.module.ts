@@ -7,6 +7,7 @@ import { VehicleDataProvider } from './lookup/vehicle-data.js';
 import { Vehicle } from './vehicle.entity.js';
 import { VehicleLookupService } from './vehicle-lookup.service.js';
 import { VehiclesController } from './vehicles.controller.js';
+import { VehiclesRepository } from './vehicles.repository.js';
 import { VehiclesService } from './vehicles.service.js';
 
 @Module({
@@ -14,6 +15,7 @@ import { VehiclesService } from './vehicles.service.js';
   controllers: [VehiclesController],
   providers: [
     VehiclesService,
+    VehiclesRepository,
     VehicleLookupService,
     {
       provide: VehicleDataProvider,
@@ -22,6 +24,6 @@ import { VehiclesService } from './vehicles.service.js';
         config.VEHICLE_DATA_PROVIDER === 'dvla' ? DvlaVehicleDataProvider.fromConfig(config) : new SimulatedVehicleDataProvider(),
     },
   ],
-  exports: [VehiclesService],
+  exports: [VehiclesService, VehiclesRepository],
 })
 export class VehiclesModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
+import { Outbox } from '../platform/operations/ports.js';
 import { OutboxEvent, type WebhookEventType } from './outbox-event.entity.js';
 import { DeliveryQueue } from './webhook-delivery.queue.js';
 import type { WebhookDelivery } from './webhook-delivery.entity.js';
@@ -10,13 +11,15 @@ import { WebhookEndpoint } from './webhook-endpoint.entity.js';
  * so do its deliveries (one per enabled endpoint subscribed to its type) and their delivery jobs.
  */
 @Injectable()
-export class EventOutbox {
+export class EventOutbox extends Outbox {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly deliveries: DeliveryQueue,
-  ) {}
+  ) {
+    super();
+  }
 
-  record(companyId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<OutboxEvent> {
+  record(companyId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<void> {
     return this.uow.run(async () => {
       const event = await this.save(companyId, type, data);
       const endpoints = await this.uow
@@ -30,7 +33,6 @@ export class EventOutbox {
       for (const endpoint of endpoints) {
         await this.deliveries.create(companyId, endpoint.id, event.id);
       }
-      return event;
     });
   }
 

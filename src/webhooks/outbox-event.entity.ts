@@ -1,15 +1,9 @@
 import { Column, CreateDateColumn, Entity } from 'typeorm';
 import { UuidEntity } from '../platform/database/uuid-entity.js';
+import { OUTBOX_EVENT_TYPES, type OutboxEventType } from '../platform/operations/ports.js';
 
-export const WEBHOOK_EVENT_TYPES = [
-  'inspection.completed',
-  'agreement.signed',
-  'licence.flagged',
-  'credits.low',
-  'api_key.revoked',
-  'webhook.test',
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export const WEBHOOK_EVENT_TYPES = OUTBOX_EVENT_TYPES;
+export type WebhookEventType = OutboxEventType;
 
 /** An event a change caused, written in the change's own transaction; webhooks deliver it from here. */
 @Entity('outbox_events')

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, requireSetting } from '../platform/config/app-config.js';
 import { EventOutbox } from './event-outbox.service.js';
@@ -13,7 +13,6 @@ import { SecretBox } from './webhook-signing.js';
 import { WebhooksController } from './webhooks.controller.js';
 import { WebhooksService } from './webhooks.service.js';
 
-@Global()
 @Module({
   imports: [TypeOrmModule.forFeature([OutboxEvent, WebhookEndpoint, WebhookDelivery, WebhookAttempt])],
   controllers: [WebhooksController],

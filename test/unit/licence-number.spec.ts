@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isShareCode, licenceKind, normaliseLicenceNumber, parseGbLicenceNumber } from '../../src/licences/licence-number.js';
+import { isShareCode, licenceKind, normaliseLicenceNumber, parseGbLicenceNumber } from '../../src/platform/validation/licence-number.js';
 
 describe('driving licence numbers', () => {
   it.each([

@@ -18,8 +18,7 @@ function run(exception: unknown, url = '/v1/things?secret=1'): { sent: Sent; log
   const logger = createLogger('info', { write: (line: string) => logged.push(line) });
   const routes = new RouteTable();
   routes.add('GET', '/v1/things');
-  const noAudit = { recordFailure: () => undefined } as unknown as ConstructorParameters<typeof ProblemDetailsFilter>[2];
-  const filter = new ProblemDetailsFilter(logger, routes, noAudit);
+  const filter = new ProblemDetailsFilter(logger, routes);
   const sent: Sent = { status: 0, headers: {}, body: {} };
   const reply = {
     status(code: number) {

@@ -2,46 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES, type Role } from '../../identity/scopes/scope-catalogue.js';
-import type { Company } from '../../identity/directory/company.entity.js';
-import type { User } from '../../identity/directory/user.entity.js';
-import { normaliseEmail, PASSWORD_MIN_LENGTH, TokenPairResponse } from '../../identity/sessions/dto/auth.dto.js';
-
-export class AccountResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() apiEnabled!: boolean;
-  @ApiProperty({ type: [String], example: ['203.0.113.0/24'] }) ipAllowlist!: string[];
-  @ApiProperty() creditBalance!: number;
-  @ApiProperty() createdAt!: string;
-
-  static of(company: Company): AccountResponse {
-    return {
-      id: company.id,
-      name: company.name,
-      apiEnabled: company.apiEnabled,
-      ipAllowlist: company.ipAllowlist,
-      creditBalance: company.creditBalance,
-      createdAt: company.createdAt.toISOString(),
-    };
-  }
-}
-
-export class UserResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() email!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ enum: ROLES }) role!: Role;
-  @ApiProperty() createdAt!: string;
-
-  static of(user: User): UserResponse {
-    return { id: user.id, email: user.email, name: user.name, role: user.role, createdAt: user.createdAt.toISOString() };
-  }
-}
-
-export class SignupResponse extends TokenPairResponse {
-  @ApiProperty({ type: AccountResponse }) company!: AccountResponse;
-  @ApiProperty({ type: UserResponse }) user!: UserResponse;
-}
+import { normaliseEmail, PASSWORD_MIN_LENGTH } from '../../identity/sessions/dto/auth.dto.js';
 
 export class ApiAccessRequest {
   @ApiProperty() @IsBoolean()

@@ -16,8 +16,8 @@ import {
 } from 'class-validator';
 import { normaliseEmail } from '../../identity/sessions/dto/auth.dto.js';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
-import { licenceKind, normaliseLicenceNumber } from '../../licences/licence-number.js';
-import { Satisfies, trimString, whenString } from '../../platform/http/validators.js';
+import { licenceKind, normaliseLicenceNumber } from '../../platform/validation/licence-number.js';
+import { Satisfies, trimString, whenString } from '../../platform/validation/validators.js';
 import { isIsoDate, normalisePhone, normaliseUkPostcode } from '../contact.js';
 import type { Customer, CustomerAddress, LicenceCheckSummary, LicenceOnFile } from '../customer.entity.js';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import ipaddr from 'ipaddr.js';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import type { Principal } from '../principal.js';
+import { type CredentialKind, type Principal, RefusedCredential } from '../principal.js';
 import { DomainError } from '../../platform/http/domain-error.js';
 import { isIpAllowed } from '../../platform/net/ip-allowlist.js';
 import { LOGGER, type AppLogger } from '../../platform/logging/logger.js';
@@ -53,7 +53,7 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 const invalidKey = () => new DomainError('invalid_credentials', 'The API key is invalid.');
 const invalidToken = () => new DomainError('invalid_credentials', 'The access token is invalid or expired.');
-const revoked = () => new DomainError('api_key_revoked', 'This API key has been revoked.');
+const revoked = (row: KeyAuthRow) => new RefusedCredential(principalOf(row, row.generation, 'api_key'), 'api_key_revoked', 'This API key has been revoked.');
 
 /**
  * Verifies API keys and key tokens against the database on every request (no in-process cache, so a
@@ -101,7 +101,7 @@ export class ApiKeyCredentials {
   }
 
   private admitGeneration(row: KeyAuthRow, ip: string, generation: number): Principal {
-    if (generation !== row.generation && !(generation === row.generation - 1 && this.inGrace(row))) throw revoked();
+    if (generation !== row.generation && !(generation === row.generation - 1 && this.inGrace(row))) throw revoked(row);
     return this.admit(row, ip, generation, 'key_token');
   }
 
@@ -145,9 +145,9 @@ export class ApiKeyCredentials {
     if (ApiKeyHasher.same(row.secret_hash, presented)) return row.generation;
     if (ApiKeyHasher.same(row.previous_secret_hash, presented)) {
       if (this.inGrace(row)) return row.generation - 1;
-      throw revoked();
+      throw revoked(row);
     }
-    if (row.retired_secret_hashes.some((hash) => ApiKeyHasher.same(hash, presented))) throw revoked();
+    if (row.retired_secret_hashes.some((hash) => ApiKeyHasher.same(hash, presented))) throw revoked(row);
     throw invalidKey();
   }
 
@@ -156,33 +156,20 @@ export class ApiKeyCredentials {
   }
 
   private admit(row: KeyAuthRow, ip: string, generation: number, credential: 'api_key' | 'key_token'): Principal {
-    if (row.revoked_at || row.creator_removed_at) throw revoked();
-    if (row.expires_at && row.expires_at.getTime() <= Date.now()) {
-      throw new DomainError('api_key_expired', 'This API key has expired.');
-    }
-    if (!row.api_enabled) throw new DomainError('api_disabled', 'API access is turned off for this company.');
+    const principal = principalOf(row, generation, credential);
+    const refuse = (code: 'api_key_expired' | 'api_disabled' | 'ip_not_allowed', detail: string, extensions?: Record<string, unknown>) =>
+      new RefusedCredential(principal, code, detail, extensions);
+    if (row.revoked_at || row.creator_removed_at) throw revoked(row);
+    if (row.expires_at && row.expires_at.getTime() <= Date.now()) throw refuse('api_key_expired', 'This API key has expired.');
+    if (!row.api_enabled) throw refuse('api_disabled', 'API access is turned off for this company.');
     if (!isIpAllowed(ip, row.company_ip_allowlist)) {
-      throw new DomainError('ip_not_allowed', "The request's IP address is not in the company's allowlist.", { ip: displayIp(ip) });
+      throw refuse('ip_not_allowed', "The request's IP address is not in the company's allowlist.", { ip: displayIp(ip) });
     }
     if (!isIpAllowed(ip, row.ip_allowlist)) {
-      throw new DomainError('ip_not_allowed', "The request's IP address is not in this key's allowlist.", { ip: displayIp(ip) });
+      throw refuse('ip_not_allowed', "The request's IP address is not in this key's allowlist.", { ip: displayIp(ip) });
     }
     this.touch(row, ip);
-    const allowed = ROLE_SCOPES[row.creator_role];
-    const scopes = new Set([...expandScopes(row.scopes)].filter((scope) => allowed.has(scope)));
-    return {
-      type: 'api_key',
-      credential,
-      companyId: row.company_id,
-      userId: row.created_by,
-      role: row.creator_role,
-      name: row.name,
-      apiKeyId: row.id,
-      publicId: row.public_id,
-      scopes,
-      dailyCreditLimit: row.daily_credit_limit,
-      keyGeneration: generation,
-    };
+    return principal;
   }
 
   /**
@@ -195,6 +182,24 @@ export class ApiKeyCredentials {
       this.logger.warn({ err: error, publicId: row.public_id }, 'could not record API key use');
     });
   }
+}
+
+/** The key as a caller: its scopes cut to its creator's current role. */
+function principalOf(row: KeyAuthRow, generation: number, credential: CredentialKind): Principal {
+  const allowed = ROLE_SCOPES[row.creator_role];
+  return {
+    type: 'api_key',
+    credential,
+    companyId: row.company_id,
+    userId: row.created_by,
+    role: row.creator_role,
+    name: row.name,
+    apiKeyId: row.id,
+    publicId: row.public_id,
+    scopes: new Set([...expandScopes(row.scopes)].filter((scope) => allowed.has(scope))),
+    dailyCreditLimit: row.daily_credit_limit,
+    keyGeneration: generation,
+  };
 }
 
 /** IPv4-mapped IPv6 addresses are shown as the IPv4 address they carry. */

@@ -10,7 +10,7 @@ import { mapPage, paginate } from '../../platform/http/pagination/keyset.js';
 import type { Page } from '../../platform/http/pagination/page-query.dto.js';
 import { UnitOfWork } from '../../platform/database/unit-of-work.js';
 import { ALL_SCOPES, expandScopes, PRESETS, ROLE_SCOPES, type Scope } from '../scopes/scope-catalogue.js';
-import { EventOutbox } from '../../webhooks/event-outbox.service.js';
+import { Outbox } from '../../platform/operations/ports.js';
 import { ApiKey } from './api-key.entity.js';
 import { formatApiKey, newPublicId, newSecret } from './api-key-format.js';
 import { ApiKeyHasher } from './api-key-hasher.js';
@@ -30,7 +30,7 @@ export class ApiKeysService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly hasher: ApiKeyHasher,
-    private readonly outbox: EventOutbox,
+    private readonly outbox: Outbox,
   ) {}
 
   async create(principal: Principal, request: CreateApiKeyRequest): Promise<ApiKeyWithSecretResponse> {

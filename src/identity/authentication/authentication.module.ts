@@ -2,17 +2,13 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { KeyCredentialsModule } from '../api-keys/key-credentials.module.js';
-import { AccessGuard, BearerAuthGuard } from './access.guard.js';
+import { AuthenticationGuard } from './authentication.guard.js';
 import { AuthenticationService } from './authentication.service.js';
 import { BearerStrategy, bearerStrategyNameProvider } from './bearer.strategy.js';
-import { RateLimitGuard } from './rate-limit.guard.js';
 import { RateLimitStore } from './rate-limit.store.js';
 import { TokensModule } from './tokens.module.js';
 
-/**
- * Authentication (bearer strategy → Principal), the per-principal rate limit and authorisation
- * (access rules), applied to every route in that order.
- */
+/** Authentication, the per-principal rate limit and the access rules: one guard on every route. */
 @Module({
   imports: [PassportModule, TokensModule, KeyCredentialsModule],
   providers: [
@@ -20,10 +16,8 @@ import { TokensModule } from './tokens.module.js';
     bearerStrategyNameProvider,
     BearerStrategy,
     RateLimitStore,
-    { provide: APP_GUARD, useClass: BearerAuthGuard },
-    { provide: APP_GUARD, useClass: RateLimitGuard },
-    { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [AuthenticationService, RateLimitStore],
+  exports: [RateLimitStore],
 })
-export class AuthModule {}
+export class AuthenticationModule {}

@@ -2,17 +2,17 @@ import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, Public } from '../authentication/access.decorators.js';
 import type { Principal } from '../principal.js';
-import { AuthService } from './sessions.service.js';
-import { SignupResponse } from '../../accounts/dto/account.dto.js';
+import { SessionsService } from './sessions.service.js';
+import { SignupResponse } from '../directory/dto/directory.dto.js';
 import { LoginRequest, RefreshRequest, SignupRequest, TokenPairResponse } from './dto/auth.dto.js';
 import { MeResponse } from './dto/me.dto.js';
 import { TokenRefreshService } from './token-refresh.service.js';
 
 @ApiTags('auth')
 @Controller('v1/auth')
-export class AuthController {
+export class SessionsController {
   constructor(
-    private readonly auth: AuthService,
+    private readonly auth: SessionsService,
     private readonly tokenRefresh: TokenRefreshService,
   ) {}
 

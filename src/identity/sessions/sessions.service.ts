@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenService } from '../authentication/access-token.service.js';
 import { DomainError } from '../../platform/http/domain-error.js';
-import { CreditsService } from '../../credits/credits.service.js';
+import { CreditMeter } from '../../platform/operations/ports.js';
 import { UnitOfWork } from '../../platform/database/unit-of-work.js';
 import { isUniqueViolation } from '../../platform/database/pg-errors.js';
 import { Company } from '../directory/company.entity.js';
-import { AccountResponse, type SignupResponse, UserResponse } from '../../accounts/dto/account.dto.js';
+import { AccountResponse, type SignupResponse, UserResponse } from '../directory/dto/directory.dto.js';
 import type { LoginRequest, SignupRequest, TokenPairResponse } from './dto/auth.dto.js';
 import { PasswordHasher } from '../directory/password-hasher.js';
 import { RefreshTokenService } from './refresh-token.service.js';
@@ -14,13 +14,13 @@ import { User } from '../directory/user.entity.js';
 export const WELCOME_CREDITS = 10;
 
 @Injectable()
-export class AuthService {
+export class SessionsService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly passwords: PasswordHasher,
     private readonly accessTokens: AccessTokenService,
     private readonly refreshTokens: RefreshTokenService,
-    private readonly credits: CreditsService,
+    private readonly credits: CreditMeter,
   ) {}
 
   async signup(request: SignupRequest): Promise<SignupResponse> {
@@ -37,7 +37,7 @@ export class AuthService {
           role: 'owner',
         });
         await manager.save(user);
-        await this.credits.recordWelcome(company, { type: 'user', id: user.id, name: user.name });
+        await this.credits.recordWelcome(company.id, WELCOME_CREDITS, { type: 'user', id: user.id, name: user.name });
         const tokens = await this.issueUserTokens(user);
         return { company: AccountResponse.of(company), user: UserResponse.of(user), ...tokens };
       });

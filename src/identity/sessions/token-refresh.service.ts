@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenService, KEY_TOKEN_TTL_SECONDS } from '../authentication/access-token.service.js';
 import { ApiKeyCredentials } from '../api-keys/api-key-credentials.js';
-import { AuthService } from './sessions.service.js';
+import { SessionsService } from './sessions.service.js';
 import type { TokenPairResponse } from './dto/auth.dto.js';
 import { RefreshTokenService } from './refresh-token.service.js';
 
@@ -10,7 +10,7 @@ import { RefreshTokenService } from './refresh-token.service.js';
 export class TokenRefreshService {
   constructor(
     private readonly refreshTokens: RefreshTokenService,
-    private readonly auth: AuthService,
+    private readonly auth: SessionsService,
     private readonly keys: ApiKeyCredentials,
     private readonly accessTokens: AccessTokenService,
   ) {}

@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUUID } from 'class-validator';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
-import { Satisfies, whenString } from '../../platform/http/validators.js';
-import { isShareCode, licenceKind, normaliseLicenceNumber, normaliseShareCode } from '../licence-number.js';
+import { Satisfies, whenString } from '../../platform/validation/validators.js';
+import { isShareCode, licenceKind, normaliseLicenceNumber, normaliseShareCode } from '../../platform/validation/licence-number.js';
 import { LICENCE_STATUSES, type LicenceCheck, type LicenceStatus } from '../licence-check.entity.js';
 
 export class CreateLicenceCheckRequest {

@@ -1,6 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions } from '../../../ormconfig.js';
+import { dataSourceOptions } from './data-source-options.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 @Global()

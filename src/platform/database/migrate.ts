@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../../ormconfig.js';
+import { dataSourceOptions } from './data-source-options.js';
 
 /** Arbitrary constant: the advisory lock that keeps instances starting together from migrating twice. */
 const MIGRATION_LOCK = 727_001;

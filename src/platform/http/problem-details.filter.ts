@@ -1,6 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject, NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuditRecorder } from '../../audit/audit-recorder.service.js';
 import { LOGGER, type AppLogger } from '../logging/logger.js';
 import { RouteTable } from './route-table.js';
 import { DomainError } from './domain-error.js';
@@ -28,7 +27,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(
     @Inject(LOGGER) private readonly logger: AppLogger,
     private readonly routes: RouteTable,
-    private readonly audit: AuditRecorder,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -39,26 +37,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error.status >= 500) {
       this.logger.error({ requestId: request.id, err: exception }, 'request failed');
     }
-    // audit: a refused or failed @Audited call is recorded (own transaction) before the answer goes out
-    const recording = this.audit.recordFailure(request, error.status);
-    if (recording) void recording.then(() => sendProblem(request, reply, error));
-    else sendProblem(request, reply, error);
+    sendProblem(request, reply, error);
   }
 
   private toDomainError(exception: unknown, request: FastifyRequest): DomainError {
-    if (exception instanceof DomainError) return exception;
     if (exception instanceof NotFoundException) return this.unmatchedRoute(request);
-    if (exception instanceof HttpException) return fromHttpException(exception);
-    if (isDatabaseUnavailable(exception)) {
-      return new DomainError('dependency_unavailable', 'The database is unavailable; the request had no effect.');
-    }
-    const { statusCode: fastifyStatus, code: errorCode } = (exception ?? {}) as { statusCode?: number; code?: unknown };
-    const isFastifyError = typeof errorCode === 'string' && errorCode.startsWith('FST_');
-    if (isFastifyError && fastifyStatus && FASTIFY_STATUS_CODES[fastifyStatus]) {
-      return fromFastifyError(FASTIFY_STATUS_CODES[fastifyStatus], exception as Error);
-    }
-    if (exception instanceof SyntaxError) return fromFastifyError('validation_failed', exception);
-    return new DomainError('internal_error', 'An unexpected error occurred.');
+    return domainErrorOf(exception);
   }
 
   private unmatchedRoute(request: FastifyRequest): DomainError {
@@ -68,6 +52,27 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       Allow: allowed.join(', '),
     });
   }
+}
+
+/** What anything thrown means to a client (an unmatched route aside, which needs the route table). */
+export function domainErrorOf(exception: unknown): DomainError {
+  if (exception instanceof DomainError) return exception;
+  if (exception instanceof HttpException) return fromHttpException(exception);
+  if (isDatabaseUnavailable(exception)) {
+    return new DomainError('dependency_unavailable', 'The database is unavailable; the request had no effect.');
+  }
+  const { statusCode: fastifyStatus, code: errorCode } = (exception ?? {}) as { statusCode?: number; code?: unknown };
+  const isFastifyError = typeof errorCode === 'string' && errorCode.startsWith('FST_');
+  if (isFastifyError && fastifyStatus && FASTIFY_STATUS_CODES[fastifyStatus]) {
+    return fromFastifyError(FASTIFY_STATUS_CODES[fastifyStatus], exception as Error);
+  }
+  if (exception instanceof SyntaxError) return fromFastifyError('validation_failed', exception);
+  return new DomainError('internal_error', 'An unexpected error occurred.');
+}
+
+/** The HTTP status the client will see for an error. */
+export function statusOfError(exception: unknown): number {
+  return domainErrorOf(exception).status;
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: DomainError): void {

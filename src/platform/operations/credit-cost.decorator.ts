@@ -1,20 +1,14 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiExtension, ApiPaymentRequiredResponse } from '@nestjs/swagger';
-import type { CreditResource } from '../../credits/credit-ledger-entry.entity.js';
+import type { CreditCostRule } from './operation.js';
 
 export const CREDIT_COST = 'fleetgate:credit-cost';
-
-export interface CreditCostRule {
-  credits: 1;
-  /** What is being paid for: the ledger reason and resource type of the debit. */
-  resource: CreditResource;
-}
 
 /**
  * Credits a successful call spends; read by the write interceptor (which debits them in the write's
  * transaction, with a ledger row naming the created record's `id`) and shown as `x-credit-cost`.
  */
-export const CreditCost = (credits: 1, resource: CreditResource) =>
+export const CreditCost = (credits: CreditCostRule['credits'], resource: CreditCostRule['resource']) =>
   applyDecorators(
     SetMetadata(CREDIT_COST, { credits, resource } satisfies CreditCostRule),
     ApiExtension('x-credit-cost', credits),

@@ -1,91 +1,94 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { AuditRecorder } from '../../audit/audit-recorder.service.js';
-import { AUDIT_ACTION } from './audited.decorator.js';
-import type { Principal } from '../../identity/principal.js';
-import { CREDIT_COST, type CreditCostRule } from './credit-cost.decorator.js';
-import { CreditDebitService } from '../../credits/credit-debit.service.js';
-import { type ClaimOutcome, IdempotencyService } from '../../idempotency/idempotency.service.js';
-import { requestFingerprint } from '../../idempotency/request-fingerprint.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
+import { statusOfError } from '../http/problem-details.filter.js';
+import { CurrentOperation } from './current-operation.js';
+import { callInfoOf, type OperationActor, OperationContext, routeResourceIdOf } from './operation.js';
+import { type OperationSpec, OperationSpecs } from './operation-specs.js';
+import { AuditSink, type ClaimOutcome, CreditMeter, IdempotencyStore } from './ports.js';
 
-/** What the write pipeline reads from and leaves on a request (`creditsSpent` is read by the audit). */
-type WriteRequest = FastifyRequest & { user?: Principal; creditsSpent?: number };
+type WriteRequest = FastifyRequest & { user?: OperationActor };
 
 /**
- * The one owner of a write's transaction. For every @Audited or @CreditCost operation, the handler's
- * queries run in a single transaction together with what they record beside it (the credit debit and
- * its ledger row, the stored idempotent response), so they commit together or not at all. Every
- * authenticated POST also honours `Idempotency-Key`, whether audited or not.
+ * The order of a write, in one place:
+ *   1. claim the `Idempotency-Key` (every authenticated POST), or replay the stored response;
+ *   2. in ONE transaction: the handler, the credit debit and its ledger row, the audit event and the
+ *      stored idempotent response — they commit together or not at all;
+ *   3. on failure: release the key, and record the refusal in the audit log (its own transaction).
+ * A request refused before the handler (authentication, scope, rate limit) is recorded by the
+ * authentication guard through the same AuditSink.
  */
 @Injectable()
-export class WriteTransactionInterceptor implements NestInterceptor {
+export class WritePipelineInterceptor implements NestInterceptor {
   constructor(
-    private readonly reflector: Reflector,
+    private readonly specs: OperationSpecs,
     private readonly uow: UnitOfWork,
-    private readonly idempotency: IdempotencyService,
-    private readonly creditDebit: CreditDebitService,
-    private readonly audit: AuditRecorder,
+    private readonly operations: CurrentOperation,
+    private readonly idempotency: IdempotencyStore,
+    private readonly credits: CreditMeter,
+    private readonly audit: AuditSink,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const action = this.reflector.get<string | undefined>(AUDIT_ACTION, context.getHandler());
-    const cost = this.reflector.get<CreditCostRule | undefined>(CREDIT_COST, context.getHandler());
+    const spec = this.specs.of(context);
     const request = context.switchToHttp().getRequest<WriteRequest>();
-    const idempotent = request.method === 'POST' && request.user !== undefined;
-    if (!action && !cost && !idempotent) return next.handle();
-    return from(this.execute(context, next, { transactional: Boolean(action ?? cost), cost, action }));
+    const idempotent = spec.method === 'POST' && request.user !== undefined;
+    if (!spec.action && !spec.cost && !idempotent) return next.handle();
+    return from(this.execute(context, next, spec));
   }
 
-  private async execute(
-    context: ExecutionContext,
-    next: CallHandler,
-    operation: { transactional: boolean; cost?: CreditCostRule; action?: string },
-  ): Promise<unknown> {
+  private async execute(context: ExecutionContext, next: CallHandler, spec: OperationSpec): Promise<unknown> {
     const request = context.switchToHttp().getRequest<WriteRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const idempotency = await this.claimIdempotencyKey(request);
-    if (idempotency?.kind === 'replay') {
-      void reply.status(idempotency.status).header('Idempotent-Replayed', 'true');
-      return idempotency.body;
-    }
-    const write = async (): Promise<unknown> => {
-      const result: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      if (operation.cost) await this.spendCredits(request, operation.cost, result);
-      // audit: the success event commits (or rolls back) with the write, after the debit it reports
-      if (operation.action) await this.audit.recordSuccess(context, operation.action, result);
-      if (idempotency) await this.idempotency.complete(idempotency.claim, reply.statusCode, result);
-      return result;
-    };
+    const actor = request.user;
+    const operation =
+      spec.action && actor
+        ? new OperationContext(actor, spec.action, callInfoOf(request), routeResourceIdOf(request), spec.successStatus)
+        : undefined;
+    let idempotency: ClaimOutcome | undefined;
     try {
-      return operation.transactional ? await this.uow.run(write) : await write();
+      idempotency = actor
+        ? await this.idempotency.claim(actor.companyId, { method: request.method, url: request.url, body: request.body, key: request.headers['idempotency-key'] })
+        : undefined;
+      if (idempotency?.kind === 'replay') {
+        void reply.status(idempotency.status).header('Idempotent-Replayed', 'true');
+        return idempotency.body;
+      }
+      const claim = idempotency?.claim;
+      const write = async (): Promise<unknown> => {
+        const result: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        if (operation && !operation.resourceNamed) operation.resourceId = createdIdOf(result) ?? operation.resourceId;
+        if (spec.cost && actor) {
+          await this.credits.spend(actor, spec.cost, operation?.resourceId ?? createdIdOf(result));
+          if (operation) operation.creditsSpent = spec.cost.credits;
+        }
+        // the success event commits (or rolls back) with the write, after the debit it reports
+        if (operation) await this.audit.recordSuccess(operation);
+        if (claim) await this.idempotency.complete(claim, reply.statusCode === 200 ? spec.successStatus : reply.statusCode, result);
+        return result;
+      };
+      if (!spec.action && !spec.cost) return await write();
+      return await (operation ? this.operations.run(operation, () => this.uow.run(write)) : this.uow.run(write));
     } catch (error) {
-      if (idempotency) await this.idempotency.release(idempotency.claim).catch(() => undefined);
+      if (idempotency?.kind === 'claimed') await this.idempotency.release(idempotency.claim).catch(() => undefined);
+      if (operation) {
+        operation.status = statusOfError(error);
+        operation.creditsSpent = 0;
+        await this.audit.recordRefusal(operation);
+      }
       throw error;
     }
   }
-
-  /** Idempotency: claims the request's key before the write (undefined without a key or principal). */
-  private async claimIdempotencyKey(request: WriteRequest): Promise<ClaimOutcome | undefined> {
-    if (request.method !== 'POST' || !request.user) return undefined;
-    const key = this.idempotency.keyFrom(request.headers['idempotency-key']);
-    if (key === undefined) return undefined;
-    const fingerprint = requestFingerprint(request.method, request.url, request.body);
-    return this.idempotency.claim(request.user.companyId, key, fingerprint);
-  }
-
-  /** Credits: the debit and its ledger row (naming the created record) join the write's transaction. */
-  private async spendCredits(request: WriteRequest, cost: CreditCostRule, result: unknown): Promise<void> {
-    const principal = request.user;
-    if (!principal) throw new Error('A credit-spending operation needs a principal');
-    await this.creditDebit.spend(principal, cost.credits, cost.resource, idOf(result));
-    request.creditsSpent = cost.credits;
-  }
 }
 
-function idOf(result: unknown): string | null {
-  const id = (result as { id?: unknown } | null | undefined)?.id;
+/**
+ * The record a create made, as its response names it: an API key by its `publicId` (as everywhere in
+ * the contract), anything else by its `id`. Handlers that know better say so through CurrentOperation.
+ */
+function createdIdOf(result: unknown): string | null {
+  if (!result || typeof result !== 'object') return null;
+  const { id, publicId } = result as { id?: unknown; publicId?: unknown };
+  if (typeof publicId === 'string') return publicId;
   return typeof id === 'string' ? id : null;
 }

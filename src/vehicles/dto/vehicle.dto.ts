@@ -5,7 +5,7 @@ import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { isUkRegistration, isVin, normaliseRegistration, normaliseVin } from '../registration.js';
 import { LOOKUP_STATUSES, type LookupStatus, type Vehicle } from '../vehicle.entity.js';
 import type { DvlaVehicleData, MotTest } from '../lookup/vehicle-data.js';
-import { Satisfies, trimString, whenString } from '../../platform/http/validators.js';
+import { Satisfies, trimString, whenString } from '../../platform/validation/validators.js';
 
 const REGISTRATION_MESSAGE = 'must be a UK registration (e.g. AB12CDE, A123BCD, ABC123D, ABZ1234, 1234AB)';
 const VIN_MESSAGE = 'must be 17 letters and digits without I, O or Q';

@@ -1,0 +1,130 @@
+import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { FastifyReply } from 'fastify';
+import { DomainError } from '../../platform/http/domain-error.js';
+import { statusOfError } from '../../platform/http/problem-details.filter.js';
+import { callInfoOf, type OperationActor, OperationContext, routeResourceIdOf } from '../../platform/operations/operation.js';
+import { OperationSpecs } from '../../platform/operations/operation-specs.js';
+import { AuditSink } from '../../platform/operations/ports.js';
+import { type Principal, RefusedCredential } from '../principal.js';
+import type { Scope } from '../scopes/scope-catalogue.js';
+import { ACCESS_RULE, type AccessRule, type AuthenticatedRequest } from './access.decorators.js';
+import { BEARER_STRATEGY_NAME } from './bearer.strategy.js';
+import { RateLimitStore } from './rate-limit.store.js';
+
+/**
+ * The one guard of every route: credential → principal (through this app's passport bearer
+ * strategy) → the per-principal rate limit → the route's access rule. A refusal of an @Audited
+ * operation by a known caller is written to the audit log before it is answered.
+ */
+@Injectable()
+export class AuthenticationGuard extends AuthGuard() {
+  private readonly rules = new WeakMap<object, AccessRule>();
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(BEARER_STRATEGY_NAME) strategyName: string,
+    private readonly limits: RateLimitStore,
+    private readonly specs: OperationSpecs,
+    private readonly audit: AuditSink,
+  ) {
+    super({ defaultStrategy: strategyName });
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rule = this.ruleOf(context);
+    if (rule.kind === 'public') return true;
+    try {
+      await super.canActivate(context);
+      const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().user!;
+      await this.applyRateLimit(principal, context.switchToHttp().getResponse<FastifyReply>());
+      return enforce(rule, principal);
+    } catch (error) {
+      await this.recordRefusal(context, error);
+      throw error;
+    }
+  }
+
+  override handleRequest<T>(error: unknown, principal: T | false): T {
+    if (error instanceof Error) throw error;
+    if (!principal) throw new DomainError('unauthenticated', 'This operation requires a bearer token.', {}, { 'WWW-Authenticate': 'Bearer' });
+    return principal;
+  }
+
+  /** The handler's access rule, read once. A route with no rule is refused: every operation must say what it needs. */
+  private ruleOf(context: ExecutionContext): AccessRule {
+    const handler = context.getHandler();
+    let rule = this.rules.get(handler);
+    if (!rule) {
+      rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [handler, context.getClass()]);
+      if (!rule) throw new DomainError('internal_error', 'Operation has no access rule.');
+      this.rules.set(handler, rule);
+    }
+    return rule;
+  }
+
+  /** Every authenticated response carries RateLimit-* headers (refusals included); over the limit → 429. */
+  private async applyRateLimit(principal: Principal, reply: FastifyReply): Promise<void> {
+    const decision = await this.limits.consume(rateLimitKey(principal));
+    void reply.headers({
+      'RateLimit-Limit': String(decision.limit),
+      'RateLimit-Remaining': String(decision.remaining),
+      'RateLimit-Reset': String(decision.resetSeconds),
+    });
+    if (decision.allowed) return;
+    throw new DomainError('rate_limited', `Rate limit of ${decision.limit} requests a minute exceeded; retry in ${decision.resetSeconds} s.`, {}, {
+      'Retry-After': String(decision.resetSeconds),
+    });
+  }
+
+  private async recordRefusal(context: ExecutionContext, error: unknown): Promise<void> {
+    const { action, successStatus } = this.specs.of(context);
+    if (!action) return;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const caller: OperationActor | undefined = request.user ?? (error instanceof RefusedCredential ? error.caller : undefined);
+    if (!caller) return;
+    const operation = new OperationContext(caller, action, callInfoOf(request), routeResourceIdOf(request), successStatus);
+    operation.status = statusOfError(error);
+    await this.audit.recordRefusal(operation);
+  }
+}
+
+/** A key and the tokens exchanged for it share one budget; each user has their own. */
+export function rateLimitKey(principal: Principal): string {
+  return principal.apiKeyId ? `key:${principal.apiKeyId}` : `user:${principal.userId}`;
+}
+
+function enforce(rule: AccessRule, principal: Principal): true {
+  switch (rule.kind) {
+    case 'public':
+    case 'any-principal':
+      return true;
+    case 'user':
+      return checkUserRole(principal, rule.roles);
+    case 'scopes':
+      return checkScopes(principal, rule.scopes);
+  }
+}
+
+function checkUserRole(principal: Principal, roles: readonly string[]): true {
+  if (principal.type !== 'user') {
+    throw new DomainError('user_token_required', 'This management operation requires a user access token, not an API key.');
+  }
+  if (!roles.includes(principal.role)) {
+    throw new DomainError('role_forbidden', `Your role (${principal.role}) does not allow this operation.`, { allowedRoles: roles });
+  }
+  return true;
+}
+
+function checkScopes(principal: Principal, required: readonly Scope[]): true {
+  const missing = required.filter((scope) => !principal.scopes.has(scope));
+  if (missing.length === 0) return true;
+  const extensions = { requiredScopes: required, grantedScopes: [...principal.scopes].sort() };
+  if (principal.type === 'user') {
+    throw new DomainError('role_forbidden', `Your role (${principal.role}) does not allow ${missing.join(', ')}.`, extensions);
+  }
+  throw new DomainError('insufficient_scope', `This operation requires ${missing.join(', ')}.`, extensions, {
+    'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${required.join(' ')}"`,
+  });
+}

@@ -1,0 +1,27 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable } from '@nestjs/common';
+import type { Changes, OperationContext } from './operation.js';
+
+/**
+ * The operation a handler is running, for the handler's services to describe what they did (the
+ * record they acted on, what changed) without threading the context through every signature.
+ */
+@Injectable()
+export class CurrentOperation {
+  private readonly current = new AsyncLocalStorage<OperationContext>();
+
+  run<T>(operation: OperationContext, work: () => Promise<T>): Promise<T> {
+    return this.current.run(operation, work);
+  }
+
+  /** Names the record acted on (a create's new id) and what changed; outside an operation, a no-op. */
+  describe(description: { resourceId?: string; changes?: Changes | null }): void {
+    const operation = this.current.getStore();
+    if (!operation) return;
+    if (description.resourceId !== undefined) {
+      operation.resourceId = description.resourceId;
+      operation.resourceNamed = true;
+    }
+    if (description.changes !== undefined) operation.changes = description.changes;
+  }
+}

@@ -1,0 +1,61 @@
+import type { ActorRef, CreditCostRule, OperationActor, OperationContext } from './operation.js';
+
+/**
+ * The ports the write pipeline (and identity) call, implemented by capabilities above them and bound
+ * once in the composition root (app.module.ts). Abstract classes, so each is its own injection token.
+ */
+
+/** The audit log (audit/). */
+export abstract class AuditSink {
+  /** A successful operation, inside the write's transaction: it commits or rolls back with the write. */
+  abstract recordSuccess(operation: OperationContext): Promise<void>;
+  /** A refused or failed operation, in a transaction of its own; never throws (a failure is logged). */
+  abstract recordRefusal(operation: OperationContext): Promise<void>;
+}
+
+/** The credit balance and its ledger (credits/). */
+export abstract class CreditMeter {
+  /** Debits a successful operation's cost inside its transaction; refuses with 402 when it cannot. */
+  abstract spend(actor: OperationActor, cost: CreditCostRule, resourceId: string | null): Promise<void>;
+  /** The ledger row of a new company's welcome credits, in the sign-up's transaction. */
+  abstract recordWelcome(companyId: string, credits: number, actor: ActorRef): Promise<void>;
+}
+
+/** A request's hold on its `Idempotency-Key` while it runs. */
+export interface IdempotencyClaim {
+  readonly id: string;
+  readonly lockId: string;
+}
+export type ClaimOutcome = { kind: 'claimed'; claim: IdempotencyClaim } | { kind: 'replay'; status: number; body: unknown };
+export interface IdempotentRequest {
+  method: string;
+  url: string;
+  body: unknown;
+  /** The `Idempotency-Key` header as received. */
+  key: string | string[] | undefined;
+}
+
+/** Idempotency keys of authenticated POSTs (idempotency/). */
+export abstract class IdempotencyStore {
+  /** Undefined when the request carries no `Idempotency-Key`. */
+  abstract claim(companyId: string, request: IdempotentRequest): Promise<ClaimOutcome | undefined>;
+  /** Stores the successful response, inside the write's transaction when there is one. */
+  abstract complete(claim: IdempotencyClaim, status: number, body: unknown): Promise<void>;
+  /** Lets a failed request's key be used again. */
+  abstract release(claim: IdempotencyClaim): Promise<void>;
+}
+
+export const OUTBOX_EVENT_TYPES = [
+  'inspection.completed',
+  'agreement.signed',
+  'licence.flagged',
+  'credits.low',
+  'api_key.revoked',
+  'webhook.test',
+] as const;
+export type OutboxEventType = (typeof OUTBOX_EVENT_TYPES)[number];
+
+/** Events for webhooks (webhooks/), stored in the cause's own transaction. */
+export abstract class Outbox {
+  abstract record(companyId: string, type: OutboxEventType, data: Record<string, unknown>): Promise<void>;
+}
