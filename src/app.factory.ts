@@ -5,6 +5,7 @@ import { LogController } from 'fastify';
 import { AppModule } from './app.module.js';
 import { requestIdFrom } from './platform/http/request-id.js';
 import { RouteTable } from './platform/http/route-table.js';
+import { Lifecycle } from './platform/lifecycle/lifecycle.js';
 import type { AppConfig } from './platform/config/app-config.js';
 import { setupOpenApi } from './platform/http/openapi.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './platform/database/embedded-postgres.js';
@@ -23,6 +24,8 @@ export interface RunningApp {
   databaseUrl: string;
   /** Stops the app (in-flight requests finish, pools close), then the embedded database. */
   close: () => Promise<void>;
+  /** Draining, stream deadlines (contract §4 operations). */
+  lifecycle: Lifecycle;
 }
 
 /** Builds the whole service: database (embedded or PostgreSQL), migrations, Nest on Fastify, docs. */
@@ -42,6 +45,7 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
   try {
     await runMigrations(databaseUrl);
     const routes = new RouteTable();
+    const lifecycle = new Lifecycle();
     const adapter = new FastifyAdapter({
       loggerInstance: logger,
       genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers['x-request-id']),
@@ -57,7 +61,7 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
       done();
     });
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot({ config, databaseUrl, logger, routes }),
+      AppModule.forRoot({ config, databaseUrl, logger, routes, lifecycle }),
       adapter,
       // bodyParser off: Fastify's own JSON parser (with bodyLimit) is the only one; other media types → 415.
       { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: false },
@@ -68,6 +72,7 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
     return {
       app,
       databaseUrl,
+      lifecycle,
       close: async () => {
         await app.close();
         await embedded?.stop();

@@ -23,6 +23,7 @@ import { ProblemDetailsFilter } from './platform/http/problem-details.filter.js'
 import { RouteTable } from './platform/http/route-table.js';
 import { RequestValidationPipe } from './platform/http/validation.pipe.js';
 import { JobsModule } from './platform/jobs/jobs.module.js';
+import { Lifecycle } from './platform/lifecycle/lifecycle.js';
 import { LOGGER, type AppLogger } from './platform/logging/logger.js';
 import { OperationsModule } from './platform/operations/operations.module.js';
 import { AuditSink, CreditMeter, IdempotencyStore, Outbox } from './platform/operations/ports.js';
@@ -35,9 +36,10 @@ export interface AppModuleOptions {
   databaseUrl: string;
   logger: AppLogger;
   routes: RouteTable;
+  lifecycle: Lifecycle;
 }
 
-/** Configuration, logger and the route table, available everywhere (platform). */
+/** Configuration, logger, the route table and the instance's lifecycle, available everywhere (platform). */
 @Global()
 @Module({})
 class CoreModule {
@@ -48,8 +50,9 @@ class CoreModule {
         { provide: AppConfig, useValue: options.config },
         { provide: LOGGER, useValue: options.logger },
         { provide: RouteTable, useValue: options.routes },
+        { provide: Lifecycle, useValue: options.lifecycle },
       ],
-      exports: [AppConfig, LOGGER, RouteTable],
+      exports: [AppConfig, LOGGER, RouteTable, Lifecycle],
     };
   }
 }

@@ -64,7 +64,8 @@ export class TeamService {
   }
 
   private async lockedMember(manager: EntityManager, companyId: string, userId: string): Promise<User> {
-    await manager.findOne(Company, { where: { id: companyId }, lock: { mode: 'pessimistic_write' } });
+    // NO KEY UPDATE: serialises owner changes without blocking other writes' foreign-key checks
+    await manager.findOne(Company, { where: { id: companyId }, lock: { mode: 'for_no_key_update' } });
     const user = await manager.findOne(User, { where: { id: userId, companyId } });
     if (!user || user.removedAt) throw DomainError.notFound('User');
     return user;

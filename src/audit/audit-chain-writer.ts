@@ -10,6 +10,11 @@ const LIMITS = { userAgent: 512, path: 2048, idempotencyKey: 255, name: 200, ip:
  * the upsert (ON CONFLICT DO UPDATE locks the row and returns its latest committed version), so
  * writers of one company take turns until their transaction ends and can never fork the chain;
  * other companies lock other rows and do not wait.
+ *
+ * Lock order (docs/ARCHITECTURE.md): the company row BEFORE the chain head. The upsert reads the
+ * company row `FOR KEY SHARE` first — the lock the `audit_events` foreign key would take anyway, only
+ * earlier — so a write that locked the company row (team changes, credit debits) and a write that did
+ * not both take company → head, and neither can wait for the other in a cycle.
  */
 @Injectable()
 export class AuditChainWriter {
@@ -19,7 +24,8 @@ export class AuditChainWriter {
   append(draft: AuditDraft): Promise<ChainedEvent> {
     return this.uow.run(async (manager) => {
       const [head] = await manager.query<Array<{ seq: string; hash: string }>>(
-        `INSERT INTO audit_chain_heads (company_id, seq, hash) VALUES ($1, 0, $2)
+        `INSERT INTO audit_chain_heads (company_id, seq, hash)
+         SELECT id, 0, $2 FROM companies WHERE id = $1 FOR KEY SHARE
          ON CONFLICT (company_id) DO UPDATE SET seq = audit_chain_heads.seq
          RETURNING seq, hash`,
         [draft.companyId, GENESIS_HASH],
@@ -51,18 +57,35 @@ export class AuditChainWriter {
   }
 }
 
-function bounded(draft: AuditDraft): AuditDraft {
+/** The draft as it will be stored: every string storable and within its column, so the hash covers exactly what is stored. */
+export function bounded(draft: AuditDraft): AuditDraft {
   return {
     ...draft,
     actor: { ...draft.actor, name: cut(draft.actor.name, LIMITS.name) },
     ip: cut(draft.ip, LIMITS.ip),
     userAgent: cut(draft.userAgent, LIMITS.userAgent),
-    requestId: draft.requestId.slice(0, LIMITS.requestId),
-    path: draft.path.slice(0, LIMITS.path),
+    requestId: cut(draft.requestId, LIMITS.requestId),
+    path: cut(draft.path, LIMITS.path),
     idempotencyKey: cut(draft.idempotencyKey, LIMITS.idempotencyKey),
+    resourceId: cut(draft.resourceId, 128),
   };
 }
 
-function cut(value: string | null, length: number): string | null {
-  return value === null ? null : value.slice(0, length);
+/** A lone surrogate (what the driver would store as U+FFFD) or NUL (which PostgreSQL refuses in text). */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be replaced
+const UNSTORABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g;
+
+/**
+ * At most `length` characters as PostgreSQL counts them (code points), never cut inside a surrogate
+ * pair, with anything the database could not store as given replaced by U+FFFD first.
+ */
+export function cut<T extends string | null>(value: T, length: number): T {
+  if (value === null) return value;
+  const storable = value.replace(UNSTORABLE, '\uFFFD');
+  if (storable.length <= length) return storable as T;
+  let end = 0;
+  for (let count = 0; count < length && end < storable.length; count++) {
+    end += storable.codePointAt(end)! > 0xffff ? 2 : 1;
+  }
+  return storable.slice(0, end) as T;
 }

@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
 import { Injectable, StreamableFile } from '@nestjs/common';
 import type { Principal } from '../identity/principal.js';
+import { Lifecycle } from '../platform/lifecycle/lifecycle.js';
 import { AuditLogService } from './audit-log.service.js';
-import { csvRow } from './csv.js';
-import { AuditEventResponse } from './dto/audit-event.dto.js';
+import { type AuditRow } from './audit-rows.js';
+import { CompanyScanGate } from './company-scan-gate.js';
+import { csvField, csvRow } from './csv.js';
 import type { AuditExportQuery, ExportFormat } from './dto/audit-query.dto.js';
 
 const CSV_COLUMNS = [
@@ -17,41 +19,80 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   ndjson: 'application/x-ndjson; charset=utf-8',
 };
 
+/** What a stream cut short by the instance stopping ends with, so the file is never silently short. */
+const INTERRUPTED: Record<ExportFormat, string> = {
+  csv: '# export interrupted\r\n',
+  ndjson: `${JSON.stringify({ error: { code: 'export_interrupted', detail: 'The export was interrupted (the server is shutting down); request it again.' } })}\n`,
+};
+
 /**
- * Streams a company's log oldest first (chain order) as CSV or NDJSON. The response pulls from a
- * batched database reader, one batch at a time, so memory stays flat whatever the size.
+ * Streams a company's log oldest first (chain order) as CSV or NDJSON, straight from plain rows (no
+ * entity hydration), one window at a time as the client reads (back-pressure): memory stays flat
+ * whatever the size. One scan per company at a time (CompanyScanGate).
  */
 @Injectable()
 export class AuditExportService {
-  constructor(private readonly log: AuditLogService) {}
+  constructor(
+    private readonly log: AuditLogService,
+    private readonly gate: CompanyScanGate,
+    private readonly lifecycle: Lifecycle,
+  ) {}
 
   export(principal: Principal, query: AuditExportQuery): StreamableFile {
-    const lines = query.format === 'csv' ? this.csvLines(principal, query) : this.ndjsonLines(principal, query);
-    return new StreamableFile(Readable.from(lines, { objectMode: false, highWaterMark: 1 }), {
+    const leave = this.gate.enter(principal.companyId);
+    const stream = Readable.from(this.lines(principal, query), { objectMode: false, highWaterMark: 1 });
+    stream.once('close', leave);
+    return new StreamableFile(stream, {
       type: CONTENT_TYPES[query.format],
       disposition: `attachment; filename="audit-log.${query.format}"`,
     });
   }
 
-  private async *csvLines(principal: Principal, query: AuditExportQuery): AsyncGenerator<string> {
-    yield csvRow(CSV_COLUMNS);
-    for await (const batch of this.log.inChainOrder(principal.companyId, query)) {
-      yield batch.map((row) => csvRow(csvValues(AuditEventResponse.of(row)))).join('');
+  private async *lines(principal: Principal, query: AuditExportQuery): AsyncGenerator<string> {
+    const line = query.format === 'csv' ? csvLine : ndjsonLine;
+    if (query.format === 'csv') yield csvRow(CSV_COLUMNS);
+    const deadline = this.lifecycle.streamsDeadline;
+    for await (const rows of this.log.inChainOrder(principal.companyId, query)) {
+      if (deadline.aborted) break;
+      let chunk = '';
+      for (const row of rows) chunk += line(row);
+      yield chunk;
     }
-  }
-
-  private async *ndjsonLines(principal: Principal, query: AuditExportQuery): AsyncGenerator<string> {
-    for await (const batch of this.log.inChainOrder(principal.companyId, query)) {
-      yield batch.map((row) => `${JSON.stringify(AuditEventResponse.of(row))}\n`).join('');
-    }
+    if (deadline.aborted) yield INTERRUPTED[query.format];
   }
 }
 
-function csvValues(event: AuditEventResponse): Array<string | number | null | undefined> {
-  return [
-    event.id, event.seq, event.occurredAt, event.companyId, event.actor.type, event.actor.id, event.actor.name,
-    event.actor.publicId, event.ip, event.userAgent, event.requestId, event.action, event.method, event.path,
-    event.resourceType, event.resourceId, event.status, event.outcome, event.creditsSpent, event.idempotencyKey,
-    event.prevHash, event.hash,
-  ];
+function csvLine(row: AuditRow): string {
+  return `${csvField(row.id)},${row.seq},${row.occurred_at.toISOString()},${row.company_id},${row.actor_type},${csvField(row.actor_id)},${
+    csvField(row.actor_name)},${csvField(row.actor_public_id)},${csvField(row.ip)},${csvField(row.user_agent)},${csvField(row.request_id)},${
+    csvField(row.action)},${csvField(row.method)},${csvField(row.path)},${csvField(row.resource_type)},${csvField(row.resource_id)},${
+    row.status},${row.outcome},${row.credits_spent},${csvField(row.idempotency_key)},${row.prev_hash},${row.hash}\r\n`;
+}
+
+/** The contract's event shape (as GET /v1/audit-logs/{id} answers it), one JSON line. */
+function ndjsonLine(row: AuditRow): string {
+  const actor = row.actor_public_id === null
+    ? { type: row.actor_type, id: row.actor_id, name: row.actor_name }
+    : { type: row.actor_type, id: row.actor_id, name: row.actor_name, publicId: row.actor_public_id };
+  return `${JSON.stringify({
+    id: row.id,
+    seq: Number(row.seq),
+    occurredAt: row.occurred_at.toISOString(),
+    companyId: row.company_id,
+    actor,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    requestId: row.request_id,
+    action: row.action,
+    method: row.method,
+    path: row.path,
+    resourceType: row.resource_type,
+    resourceId: row.resource_id,
+    status: row.status,
+    outcome: row.outcome,
+    creditsSpent: row.credits_spent,
+    idempotencyKey: row.idempotency_key,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  })}\n`;
 }

@@ -5,16 +5,22 @@ import { invalid } from '../platform/http/validation.pipe.js';
 import { Page } from '../platform/http/pagination/page-query.dto.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { chainHash, GENESIS_HASH } from './audit-chain.js';
-import { AuditEvent, toChained } from './audit-event.entity.js';
-import { AuditEventResponse, type AuditVerifyResponse } from './dto/audit-event.dto.js';
+import { AuditEvent } from './audit-event.entity.js';
+import { CompanyScanGate } from './company-scan-gate.js';
+import { AUDIT_ROW_COLUMNS, type AuditRow, chainedOfRow } from './audit-rows.js';
+import { type AuditBrokenRange, AuditEventResponse, type AuditVerifyResponse } from './dto/audit-event.dto.js';
 import type { AuditLogQuery, AuditRangeQuery } from './dto/audit-query.dto.js';
 
-const BATCH = 1000;
+/** Seqs per window of a chain-order scan (export, verify). */
+const WINDOW = 1000;
 
 /** Reading the log: lists, one event, batched chain-order scans (export, verify). Always one company's. */
 @Injectable()
 export class AuditLogService {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly gate: CompanyScanGate,
+  ) {}
 
   /** Newest first, keyset on the company's seq: each page is one index range scan however deep. */
   async list(principal: Principal, query: AuditLogQuery): Promise<Page<AuditEventResponse>> {
@@ -41,66 +47,115 @@ export class AuditLogService {
   }
 
   /**
-   * Oldest first, in batches of 1000 read by keyset on seq: memory stays constant however long the
-   * log, and the next batch is read only when the consumer asks for it (back-pressure).
+   * Oldest first, in windows of WINDOW seqs read as plain rows by the unique (company_id, seq) index:
+   * memory stays constant however long the log, the next window is read only when the consumer asks
+   * for it (back-pressure), and each window is its own short query (other requests run in between).
+   * `from`/`to` bound `occurredAt`; `exact` also filters each window by them (export), otherwise the
+   * whole seq span between the first and the last event of the range is read (verify: every seq).
    */
-  async *inChainOrder(companyId: string, range: AuditRangeQuery): AsyncGenerator<AuditEvent[]> {
-    const [{ last }] = await this.uow.manager.query<Array<{ last: string | null }>>(
-      `SELECT max(seq) AS last FROM audit_events WHERE company_id = $1`,
-      [companyId],
-    );
-    // seq is gap-free, so each window of BATCH seqs is at most BATCH rows whatever the planner's statistics
-    for (let low = 0; low < Number(last ?? 0); low += BATCH) {
-      const builder = this.uow.repository(AuditEvent).createQueryBuilder('event')
-        .where('event.companyId = :companyId', { companyId })
-        .andWhere('event.seq > :low AND event.seq <= :high', { low, high: low + BATCH });
-      if (range.from) builder.andWhere('event.occurredAt >= :from', { from: new Date(range.from) });
-      if (range.to) builder.andWhere('event.occurredAt < :to', { to: new Date(range.to) });
-      const rows = await builder.orderBy('event.seq', 'ASC').getMany();
+  async *inChainOrder(companyId: string, range: AuditRangeQuery, exact = true): AsyncGenerator<AuditRow[]> {
+    const span = await this.seqSpan(companyId, range);
+    if (!span) return;
+    const timeFilter = exact
+      ? `${range.from ? ' AND occurred_at >= $4' : ''}${range.to ? ` AND occurred_at < $${range.from ? 5 : 4}` : ''}`
+      : '';
+    const times = exact ? [range.from, range.to].filter((value): value is string => value !== undefined).map((value) => new Date(value)) : [];
+    for (let low = span.first - 1; low < span.last; low += WINDOW) {
+      const rows = await this.uow.manager.query<AuditRow[]>(
+        `SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events
+         WHERE company_id = $1 AND seq > $2 AND seq <= $3${timeFilter} ORDER BY seq`,
+        [companyId, low, Math.min(low + WINDOW, span.last), ...times],
+      );
       if (rows.length > 0) yield rows;
+      // yield to the event loop between windows, so a long scan never starves other requests
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
   /**
-   * Re-computes the chain over the range: each event's hash from its own fields and prevHash, each
-   * prevHash against the event before it, and seq without gaps. The first event of a range that does
-   * not start at seq 1 is trusted for its prevHash only.
+   * The seqs of the range: from seq 1 (no `from`) or the first event at or after `from`, to the chain
+   * head (no `to`: events deleted from the end count) or the last event before `to`.
    */
-  async verify(principal: Principal, range: AuditRangeQuery): Promise<AuditVerifyResponse> {
-    let checked = 0;
-    let previous: { seq: number; hash: string } | undefined;
-    for await (const batch of this.inChainOrder(principal.companyId, range)) {
-      for (const row of batch) {
-        const event = toChained(row);
-        checked += 1;
-        const expectedPrev = previous?.hash ?? (event.seq === 1 ? GENESIS_HASH : row.prevHash);
-        const followsOn = previous === undefined || event.seq === previous.seq + 1;
-        if (!followsOn || row.prevHash !== expectedPrev || chainHash(event, row.prevHash) !== row.hash) {
-          return { valid: false, checked, firstBrokenId: row.id };
+  private async seqSpan(companyId: string, range: AuditRangeQuery): Promise<{ first: number; last: number } | undefined> {
+    const [bounds] = await this.uow.manager.query<Array<{ first: string | null; last: string | null }>>(
+      `SELECT
+         ${range.from ? `(SELECT seq FROM audit_events WHERE company_id = $1 AND occurred_at >= $2 ORDER BY occurred_at, seq LIMIT 1)` : '1'} AS first,
+         ${range.to
+           ? `(SELECT seq FROM audit_events WHERE company_id = $1 AND occurred_at < $${range.from ? 3 : 2} ORDER BY occurred_at DESC, seq DESC LIMIT 1)`
+           : `(SELECT greatest((SELECT seq FROM audit_chain_heads WHERE company_id = $1), (SELECT max(seq) FROM audit_events WHERE company_id = $1)))`} AS last`,
+      [companyId, ...[range.from, range.to].filter((value): value is string => value !== undefined).map((value) => new Date(value))],
+    );
+    if (bounds.first === null || bounds.last === null || Number(bounds.first) > Number(bounds.last)) return undefined;
+    return { first: Number(bounds.first), last: Number(bounds.last) };
+  }
+
+  /**
+   * Re-computes the chain over the range and reports every broken part, not only the first: each
+   * event's hash from its own fields and prevHash, each prevHash against the event before it, and
+   * every seq present. Without `from` the check starts at seq 1 (events deleted from the start show);
+   * without `to` it ends at the company's chain head (events deleted from the end show). The first
+   * event of a range that starts later is trusted for its prevHash only.
+   */
+  verify(principal: Principal, range: AuditRangeQuery): Promise<AuditVerifyResponse> {
+    return this.gate.run(principal.companyId, () => this.verifyChain(principal, range));
+  }
+
+  private async verifyChain(principal: Principal, range: AuditRangeQuery): Promise<AuditVerifyResponse> {
+    const span = await this.seqSpan(principal.companyId, range);
+    const report = new ChainReport();
+    if (!span) return report.result();
+    let expectedSeq = span.first;
+    let previousHash: string | undefined = span.first === 1 ? GENESIS_HASH : undefined;
+    for await (const rows of this.inChainOrder(principal.companyId, range, false)) {
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        if (seq > expectedSeq) {
+          report.missing(expectedSeq, seq - 1, row.id);
+          previousHash = undefined; // the gap already explains a prevHash that does not follow
         }
-        previous = { seq: event.seq, hash: row.hash };
+        const linked = previousHash === undefined || row.prev_hash === previousHash;
+        report.checked(seq, row.id, linked && chainHash(chainedOfRow(row), row.prev_hash) === row.hash);
+        previousHash = row.hash;
+        expectedSeq = seq + 1;
       }
     }
-    // a range that ends now must end at the chain head (an empty range from a later instant proves nothing)
-    if (range.to === undefined && (previous !== undefined || range.from === undefined)) {
-      const missingFromSeq = await this.missingTail(principal.companyId, previous);
-      if (missingFromSeq !== undefined) return { valid: false, checked, missingFromSeq };
-    }
-    return { valid: true, checked };
+    if (expectedSeq <= span.last) report.missing(expectedSeq, span.last, null);
+    return report.result();
+  }
+}
+
+/** The verdict being built while a chain is scanned: broken seqs merged into ranges as they come. */
+class ChainReport {
+  private count = 0;
+  private readonly ranges: AuditBrokenRange[] = [];
+  private firstBrokenId?: string;
+  private missingFromSeq?: number;
+
+  checked(seq: number, id: string, intact: boolean): void {
+    this.count += 1;
+    if (intact) return;
+    this.firstBrokenId ??= id;
+    const last = this.ranges.at(-1);
+    if (last && last.reason === 'altered' && last.toSeq === seq - 1) last.toSeq = seq;
+    else this.ranges.push({ reason: 'altered', fromSeq: seq, toSeq: seq, firstId: id });
   }
 
-  /**
-   * Events deleted from the end leave an intact-looking chain; the company's chain head (moved by
-   * every append) still names the last seq and hash, so a shorter chain shows. Returns the first
-   * missing seq.
-   */
-  private async missingTail(companyId: string, last: { seq: number; hash: string } | undefined): Promise<number | undefined> {
-    const [head] = await this.uow.manager.query<Array<{ seq: string; hash: string }>>(
-      `SELECT seq, hash FROM audit_chain_heads WHERE company_id = $1`,
-      [companyId],
-    );
-    if (!head || (last && Number(head.seq) === last.seq && head.hash === last.hash)) return undefined;
-    return (last?.seq ?? 0) + 1;
+  /** Seqs `fromSeq`..`toSeq` are missing; `nextId` is the event after them (null: they end the chain). */
+  missing(fromSeq: number, toSeq: number, nextId: string | null): void {
+    this.ranges.push({ reason: 'missing', fromSeq, toSeq, firstId: null });
+    if (nextId) this.firstBrokenId ??= nextId;
+    else this.missingFromSeq = fromSeq;
+  }
+
+  result(): AuditVerifyResponse {
+    if (this.ranges.length === 0) return { valid: true, checked: this.count };
+    return {
+      valid: false,
+      checked: this.count,
+      ...(this.firstBrokenId ? { firstBrokenId: this.firstBrokenId } : {}),
+      ...(this.missingFromSeq !== undefined ? { missingFromSeq: this.missingFromSeq } : {}),
+      brokenRanges: this.ranges,
+    };
   }
 }
 

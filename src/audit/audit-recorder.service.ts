@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { retryingTransaction } from '../platform/database/pg-errors.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { LOGGER, type AppLogger } from '../platform/logging/logger.js';
 import type { OperationContext } from '../platform/operations/operation.js';
@@ -28,7 +29,7 @@ export class AuditRecorder extends AuditSink {
 
   async recordRefusal(operation: OperationContext): Promise<void> {
     const outcome: AuditOutcome = DENIAL_STATUSES.has(operation.status) ? 'denied' : 'error';
-    await this.uow.runDetached(() => this.chain.append(draftOf(operation, outcome))).catch((error: unknown) => {
+    await retryingTransaction(() => this.uow.runDetached(() => this.chain.append(draftOf(operation, outcome)))).catch((error: unknown) => {
       this.logger.error({ requestId: operation.call.requestId, err: error }, 'could not record audit event');
     });
   }

@@ -48,10 +48,21 @@ export class AuditEventPage {
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
+export class AuditBrokenRange {
+  @ApiProperty({ enum: ['altered', 'missing'], description: '`altered`: the events are there but their hash or prevHash does not follow; `missing`: no event has these seqs.' })
+  reason!: 'altered' | 'missing';
+  @ApiProperty() fromSeq!: number;
+  @ApiProperty() toSeq!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'The first altered event of the range (null for missing events).' })
+  firstId!: string | null;
+}
+
 export class AuditVerifyResponse {
   @ApiProperty() valid!: boolean;
   @ApiProperty({ description: 'Events re-hashed.' }) checked!: number;
-  @ApiPropertyOptional({ description: 'The first event whose hash, prevHash or seq does not follow.' }) firstBrokenId?: string;
+  @ApiPropertyOptional({ description: 'The first event whose hash, prevHash or seq does not follow (after missing events: the event after them).' }) firstBrokenId?: string;
   @ApiPropertyOptional({ description: 'Set when events are missing from the end of the chain: the first missing seq.' })
   missingFromSeq?: number;
+  @ApiPropertyOptional({ type: [AuditBrokenRange], description: 'Every broken part of the range, in seq order (present when valid is false).' })
+  brokenRanges?: AuditBrokenRange[];
 }

@@ -6,3 +6,31 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const driverError = error.driverError as { code?: string; constraint?: string };
   return driverError.code === '23505' && (!constraint || driverError.constraint === constraint);
 }
+
+/** SQLSTATEs of a transaction that failed only because of another one: running it again may succeed. */
+const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+
+/** True when a whole transaction failed on a serialisation failure or a deadlock (SQLSTATE 40001 / 40P01). */
+export function isRetryableTransactionFailure(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  return RETRYABLE.has((error.driverError as { code?: string }).code ?? '');
+}
+
+/** Attempts of a whole transaction before its serialisation or deadlock failure reaches the caller. */
+export const TRANSACTION_ATTEMPTS = 3;
+
+/**
+ * Runs `transaction` (which must start a transaction of its own and have no effect outside it) again
+ * from scratch when it failed on a serialisation failure or a deadlock, up to TRANSACTION_ATTEMPTS
+ * times, after a short random pause so the transactions that collided do not collide again.
+ */
+export async function retryingTransaction<T>(transaction: (attempt: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction(attempt);
+    } catch (error) {
+      if (attempt >= TRANSACTION_ATTEMPTS || !isRetryableTransactionFailure(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}

@@ -1,6 +1,7 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+import { retryingTransaction } from '../database/pg-errors.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { statusOfError } from '../http/problem-details.filter.js';
 import { CurrentOperation } from './current-operation.js';
@@ -16,6 +17,8 @@ type WriteRequest = FastifyRequest & { user?: OperationActor };
  *   2. in ONE transaction: the handler, the credit debit and its ledger row, the audit event and the
  *      stored idempotent response — they commit together or not at all;
  *   3. on failure: release the key, and record the refusal in the audit log (its own transaction).
+ * A transaction that fails on a deadlock or serialisation failure (40P01 / 40001) is run again from
+ * scratch, up to three times, before anything reaches the client.
  * A request refused before the handler (authentication, scope, rate limit) is recorded by the
  * authentication guard through the same AuditSink.
  */
@@ -42,10 +45,11 @@ export class WritePipelineInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<WriteRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const actor = request.user;
-    const operation =
+    const newOperation = () =>
       spec.action && actor
         ? new OperationContext(actor, spec.action, callInfoOf(request), routeResourceIdOf(request), spec.successStatus)
         : undefined;
+    let operation = newOperation();
     let idempotency: ClaimOutcome | undefined;
     try {
       idempotency = actor
@@ -69,7 +73,12 @@ export class WritePipelineInterceptor implements NestInterceptor {
         return result;
       };
       if (!spec.action && !spec.cost) return await write();
-      return await (operation ? this.operations.run(operation, () => this.uow.run(write)) : this.uow.run(write));
+      // A deadlock or serialisation failure rolled the whole transaction back (debit, audit event and
+      // stored response included): run it again from scratch, handler and all, with a fresh operation.
+      return await retryingTransaction((attempt) => {
+        if (attempt > 1) operation = newOperation();
+        return operation ? this.operations.run(operation, () => this.uow.run(write)) : this.uow.run(write);
+      });
     } catch (error) {
       if (idempotency?.kind === 'claimed') await this.idempotency.release(idempotency.claim).catch(() => undefined);
       if (operation) {
