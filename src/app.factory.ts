@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { LogController } from 'fastify';
 import { AppModule } from './app.module.js';
 import { requestIdFrom } from './platform/http/request-id.js';
+import { hardenedServerOptions, hardenFastify } from './platform/http/http-server.js';
 import { RouteTable } from './platform/http/route-table.js';
 import { Lifecycle } from './platform/lifecycle/lifecycle.js';
 import type { AppConfig } from './platform/config/app-config.js';
@@ -52,9 +53,10 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
       logController: new LogController({ requestIdLogLabel: 'requestId' }),
       trustProxy: trustProxySetting(config.TRUST_PROXY),
       bodyLimit: config.BODY_LIMIT_BYTES,
-      return503OnClosing: true,
+      ...hardenedServerOptions(config),
     });
     const fastify = adapter.getInstance();
+    hardenFastify(fastify, config);
     fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
     fastify.addHook('onRequest', (request, reply, done) => {
       void reply.header('X-Request-Id', request.id);

@@ -17,6 +17,7 @@ import { ScopesModule } from './identity/scopes/scopes.module.js';
 import { SessionsModule } from './identity/sessions/sessions.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { LicencesModule } from './licences/licences.module.js';
+import { ProblemsModule } from './problems/problems.module.js';
 import { AppConfig } from './platform/config/app-config.js';
 import { DatabaseModule } from './platform/database/database.module.js';
 import { ProblemDetailsFilter } from './platform/http/problem-details.filter.js';
@@ -94,6 +95,7 @@ export class AppModule {
         ScopesModule,
         // capabilities
         HealthModule,
+        ProblemsModule,
         AccountsModule,
         WebhooksModule,
         CreditsModule,

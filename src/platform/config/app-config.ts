@@ -69,6 +69,42 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
+  /** A request's headers and body must arrive within this time, else 408 and the connection is closed. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  REQUEST_TIMEOUT_MS = 30_000;
+
+  /** Open connections one client address may hold; more are closed at once. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  MAX_CONNECTIONS_PER_IP = 256;
+
+  /** An idle keep-alive connection is closed after this long (above a load balancer's idle timeout). */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(600_000)
+  KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+  /** Request headers larger than this → 431. */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(1024 * 1024)
+  MAX_HEADER_BYTES = 16 * 1024;
+
+  /** Failed sign-ins for one e-mail per 15 minutes; then 429 for that e-mail, whatever the password, until the window passes. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_FAILURES_PER_EMAIL = 10;
+
+  /** Failed sign-ins from one address per hour. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_FAILURES_PER_IP_PER_HOUR = 100;
+
+  /** Sign-ups from one address per hour. */
+  @Transform(toInt) @IsInt() @Min(1)
+  SIGNUP_LIMIT_PER_IP_PER_HOUR = 20;
+
+  /** Refreshes and token exchanges, together, from one address per minute. */
+  @Transform(toInt) @IsInt() @Min(1)
+  REFRESH_LIMIT_PER_IP_PER_MINUTE = 300;
+
+  /** Failed bearer credentials from one address per minute; then every bearer request from it → 429. */
+  @Transform(toInt) @IsInt() @Min(1)
+  BEARER_FAILURES_PER_IP_PER_MINUTE = 600;
+
   @Transform(toBool) @IsBoolean()
   JOBS_ENABLED = true;
 

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOGGER, type AppLogger } from '../logging/logger.js';
 import { RouteTable } from './route-table.js';
 import { DomainError } from './domain-error.js';
-import { PROBLEM_CODES, type ProblemCode } from './problem-codes.js';
+import { PROBLEM_CODES, type ProblemCode, problemSlug } from './problem-codes.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -14,8 +14,11 @@ const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying
 /** Fastify's own errors (body parsing, limits) by their status. */
 const FASTIFY_STATUS_CODES: Record<number, ProblemCode> = {
   400: 'validation_failed',
+  408: 'request_timeout',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
+  431: 'headers_too_large',
 };
 
 /**
@@ -64,9 +67,9 @@ export function domainErrorOf(exception: unknown): DomainError {
   const { statusCode: fastifyStatus, code: errorCode } = (exception ?? {}) as { statusCode?: number; code?: unknown };
   const isFastifyError = typeof errorCode === 'string' && errorCode.startsWith('FST_');
   if (isFastifyError && fastifyStatus && FASTIFY_STATUS_CODES[fastifyStatus]) {
-    return fromFastifyError(FASTIFY_STATUS_CODES[fastifyStatus], exception as Error);
+    return fromFastifyError(FASTIFY_STATUS_CODES[fastifyStatus]);
   }
-  if (exception instanceof SyntaxError) return fromFastifyError('validation_failed', exception);
+  if (exception instanceof SyntaxError) return fromFastifyError('validation_failed');
   return new DomainError('internal_error', 'An unexpected error occurred.');
 }
 
@@ -78,16 +81,22 @@ export function statusOfError(exception: unknown): number {
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: DomainError): void {
   const { title } = PROBLEM_CODES[error.code];
   const body = {
-    type: `/problems/${error.code.replaceAll('_', '-')}`,
+    type: `/problems/${problemSlug(error.code)}`,
     title,
     status: error.status,
     code: error.code,
     detail: error.detail,
-    instance: request.url.split('?')[0],
+    // an over-long URI is not echoed back
+    instance: error.code === 'uri_too_long' ? undefined : request.url.split('?')[0],
     requestId: request.id,
     ...error.extensions,
   };
-  void reply.status(error.status).headers(error.headers).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+  void reply
+    .status(error.status)
+    .headers(error.headers)
+    .header('X-Request-Id', request.id)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    .send(body);
 }
 
 function fromHttpException(exception: HttpException): DomainError {
@@ -97,17 +106,20 @@ function fromHttpException(exception: HttpException): DomainError {
   if (code === 'validation_failed') {
     return new DomainError(code, 'The request is invalid.', { errors: [{ field: 'body', message: 'must be valid JSON' }] });
   }
-  return new DomainError(code, `${PROBLEM_CODES[code].title}.`);
+  return fromFastifyError(code);
 }
 
-function fromFastifyError(code: ProblemCode, error: Error): DomainError {
+function fromFastifyError(code: ProblemCode): DomainError {
   if (code === 'validation_failed') {
     return new DomainError(code, 'The request body is not valid JSON.', {
       errors: [{ field: 'body', message: 'must be a valid JSON object' }],
     });
   }
   if (code === 'payload_too_large') return new DomainError(code, 'The request body is too large.');
-  return new DomainError(code, error.message.replace(/^FST_\w+:\s*/, ''));
+  if (code === 'unsupported_media_type') {
+    return new DomainError(code, 'The request body must be JSON: send it with `Content-Type: application/json`.');
+  }
+  return new DomainError(code, `${PROBLEM_CODES[code].title}.`);
 }
 
 function isDatabaseUnavailable(exception: unknown): boolean {

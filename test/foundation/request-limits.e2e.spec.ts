@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openConnection, openConnections, listenOnLoopback, parseResponse, parseResponses, waitFor } from '../support/raw-http.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const REQUEST_TIMEOUT_MS = 600;
+const CONNECTION_CAP = 12;
+
+function expectRawProblem(received: string, status: number, code: string): Record<string, unknown> {
+  const response = parseResponse(received);
+  expect(response.status).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = JSON.parse(response.body) as Record<string, unknown>;
+  expect(body).toMatchObject({ status, code, type: `/problems/${code.replaceAll('_', '-')}` });
+  expect(body.requestId).toBe(response.headers['x-request-id']);
+  expect(response.body).not.toMatch(/FST_|Error:/);
+  return body;
+}
+
+describe('Request timeouts and connection caps', () => {
+  let app: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), MAX_CONNECTIONS_PER_IP: String(CONNECTION_CAP) } });
+    port = await listenOnLoopback(app);
+  });
+  afterAll(() => app.close());
+
+  it('answers headers that stall with 408 request_timeout problem+json and closes the connection', async () => {
+    const connection = await openConnection(port);
+    connection.socket.write('POST /v1/auth/signup HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n');
+    const { received, elapsedMs } = await connection.closed;
+    expectRawProblem(received, 408, 'request_timeout');
+    expect(elapsedMs).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50);
+    expect(elapsedMs).toBeLessThan(REQUEST_TIMEOUT_MS + 3000);
+  });
+
+  it('answers a body that stalls with 408 request_timeout and closes the connection', async () => {
+    const connection = await openConnection(port);
+    connection.socket.write(
+      'POST /v1/auth/signup HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 900000\r\n\r\n{"name":"' + 'x'.repeat(1000),
+    );
+    const { received, elapsedMs } = await connection.closed;
+    expectRawProblem(received, 408, 'request_timeout');
+    expect(elapsedMs).toBeLessThan(REQUEST_TIMEOUT_MS + 3000);
+  });
+
+  it('cuts a body that trickles in slowly at the same deadline', async () => {
+    const connection = await openConnection(port);
+    connection.socket.write('POST /v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{');
+    const trickle = setInterval(() => connection.socket.write(' '), 50);
+    const { received, elapsedMs } = await connection.closed;
+    clearInterval(trickle);
+    expectRawProblem(received, 408, 'request_timeout');
+    expect(elapsedMs).toBeLessThan(REQUEST_TIMEOUT_MS + 3000);
+  });
+
+  it('closes connections beyond MAX_CONNECTIONS_PER_IP at once and accepts new ones after they go', async () => {
+    const baseline = await openConnections(app);
+    const connections = await Promise.all(Array.from({ length: CONNECTION_CAP + 6 }, () => openConnection(port)));
+    const refused = await Promise.all(
+      connections.map((connection) =>
+        Promise.race([connection.closed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), REQUEST_TIMEOUT_MS / 3))]),
+      ),
+    );
+    expect(refused.filter(Boolean).length).toBe(6);
+    for (const connection of connections) connection.socket.destroy();
+    await waitFor(async () => (await openConnections(app)) <= baseline, 5000, 'connections to close');
+    const fresh = await openConnection(port);
+    fresh.socket.end('GET /v1/health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    expect(parseResponse((await fresh.closed).received).status).toBe(200);
+  });
+
+  it('releases every stalled upload: the server holds no connection once the flood has timed out', async () => {
+    const baseline = await openConnections(app);
+    const flood = await Promise.all(Array.from({ length: CONNECTION_CAP }, () => openConnection(port)));
+    for (const connection of flood) {
+      connection.socket.write(
+        'POST /v1/auth/signup HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 900000\r\n\r\n' + 'x'.repeat(64 * 1024),
+      );
+    }
+    const outcomes = await Promise.all(flood.map((connection) => connection.closed));
+    for (const { received } of outcomes) expectRawProblem(received, 408, 'request_timeout');
+    await waitFor(async () => (await openConnections(app)) <= baseline, 5000, 'connections to close');
+  });
+
+  it('still serves pipelined requests that arrive complete and in time', async () => {
+    const connection = await openConnection(port);
+    connection.socket.end(
+      'GET /v1/health/live HTTP/1.1\r\nHost: localhost\r\n\r\n' + 'GET /v1/health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+    );
+    const responses = parseResponses((await connection.closed).received);
+    expect(responses.map((response) => response.status)).toEqual([200, 200]);
+  });
+});
