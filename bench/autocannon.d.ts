@@ -1,4 +1,4 @@
-/** The part of autocannon's programmatic API the credit bench uses (the package ships no types). */
+/** The part of autocannon's programmatic API the benches use (the package ships no types). */
 declare module 'autocannon' {
   interface RequestParams {
     method?: string;
@@ -16,12 +16,18 @@ declare module 'autocannon' {
     duration?: number;
     method?: string;
     headers?: Record<string, string>;
+    body?: string;
     requests?: RequestSpec[];
   }
   interface Result {
-    requests: { average: number };
-    latency: { p50: number; p99: number };
+    requests: { average: number; total: number };
+    latency: { p50: number; p99: number; mean: number };
     errors: number;
+    timeouts: number;
+    /** Seconds the run lasted. */
+    duration: number;
+    '2xx': number;
+    non2xx: number;
   }
   interface Instance {
     on(event: 'done', listener: (result: Result) => void): void;

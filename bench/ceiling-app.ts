@@ -1,0 +1,146 @@
+/**
+ * The ceilings of `bench/perf-bench.ts`: a minimal Nest-on-Fastify app doing only the unavoidable work of
+ * each figure, run as its own process. Nothing here comes from src/ (the service is measured only
+ * through its built server and HTTP).
+ *
+ * - `GET /ping` → `{status:"ok"}`: the framework alone.
+ * - `GET /rows/:id`: one `SELECT … WHERE id = $1` by primary key on a vehicles-shaped table, row as JSON.
+ * - `POST /rows` `{registration}`: BEGIN, INSERT one vehicle-sized row (the template's DVLA/MOT data),
+ *   COMMIT → 201 with the row. The table has the service's vehicle indexes (unique active registration).
+ * - `POST /template`: set-up only; the DVLA/MOT payload of a real vehicle, so rows are the service's size.
+ *
+ * Env: PORT, DB_POOL_SIZE (default 10, the service's default), and DATABASE_URL; without it, an embedded
+ * PGlite in DATA_DIR served over pglite-socket (with the same protocol-sequence patch the service uses)
+ * to the same pg Pool, as the service does on the embedded database.
+ */
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, Inject, Module, NotFoundException, Param, Post } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import pg from 'pg';
+import { keepProtocolSequencesTogether } from './pglite-sequences.js';
+
+const POOL = Symbol('pg pool');
+const COMPANY_ID = '00000000-0000-4000-8000-000000000001';
+const COLUMNS = `id, company_id AS "companyId", registration, vin, nickname, mileage, lookup_status AS "lookupStatus", dvla,
+  mot_tests AS "motTests", looked_up_at AS "lookedUpAt", archived_at AS "archivedAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+const SCHEMA = [
+  'CREATE SCHEMA IF NOT EXISTS bench_ceiling',
+  `CREATE TABLE IF NOT EXISTS bench_ceiling.vehicles (
+    id uuid PRIMARY KEY,
+    company_id uuid NOT NULL,
+    registration varchar(8) NOT NULL,
+    vin varchar(17),
+    nickname varchar(100),
+    mileage integer CHECK (mileage >= 0),
+    lookup_status varchar(16) NOT NULL,
+    dvla jsonb,
+    mot_tests jsonb NOT NULL DEFAULT '[]',
+    looked_up_at timestamptz,
+    archived_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now())`,
+  'CREATE UNIQUE INDEX IF NOT EXISTS ceiling_vehicles_registration_active ON bench_ceiling.vehicles (company_id, registration) WHERE archived_at IS NULL',
+  'CREATE INDEX IF NOT EXISTS ceiling_vehicles_company ON bench_ceiling.vehicles (company_id, id)',
+  'CREATE INDEX IF NOT EXISTS ceiling_vehicles_company_registration ON bench_ceiling.vehicles (company_id, registration, id)',
+];
+
+interface Template {
+  dvla: unknown;
+  motTests: unknown;
+}
+
+@Controller()
+class CeilingController {
+  private template: Template = { dvla: null, motTests: [] };
+
+  constructor(@Inject(POOL) private readonly pool: pg.Pool) {}
+
+  @Get('ping')
+  ping(): { status: string } {
+    return { status: 'ok' };
+  }
+
+  @Get('rows/:id')
+  async row(@Param('id') id: string): Promise<unknown> {
+    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM bench_ceiling.vehicles WHERE id = $1`, [id]);
+    if (rows.length === 0) throw new NotFoundException();
+    return rows[0];
+  }
+
+  @Post('rows')
+  @HttpCode(201)
+  async create(@Body() body: { registration: string }): Promise<unknown> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query(
+        `INSERT INTO bench_ceiling.vehicles (id, company_id, registration, lookup_status, dvla, mot_tests, looked_up_at)
+         VALUES ($1, $2, $3, 'complete', $4, $5, now()) RETURNING ${COLUMNS}`,
+        [randomUUID(), COMPANY_ID, body.registration, JSON.stringify(this.template.dvla), JSON.stringify(this.template.motTests)],
+      );
+      await client.query('COMMIT');
+      return rows[0];
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  @Post('template')
+  @HttpCode(204)
+  setTemplate(@Body() body: Template): void {
+    this.template = { dvla: body.dvla ?? null, motTests: body.motTests ?? [] };
+  }
+}
+
+async function main(): Promise<void> {
+  const poolSize = Number(process.env.DB_POOL_SIZE ?? 10);
+  let url = process.env.DATABASE_URL;
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  if (!url) {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+    const dataDir = process.env.DATA_DIR ?? 'memory://';
+    if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
+    const db = await PGlite.create(dataDir);
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: poolSize * 3 });
+    keepProtocolSequencesTogether(server);
+    await server.start();
+    url = `postgres://postgres@${server.getServerConn()}/postgres`;
+    stopEmbedded = async () => {
+      await server.stop();
+      await db.close();
+    };
+  }
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+  for (const statement of SCHEMA) await pool.query(statement);
+
+  @Module({ controllers: [CeilingController], providers: [{ provide: POOL, useValue: pool }] })
+  class CeilingModule {}
+
+  const app = await NestFactory.create<NestFastifyApplication>(CeilingModule, new FastifyAdapter(), { logger: false });
+  await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
+  process.stdout.write(`ceiling listening on ${(await app.getUrl()).replace('[::1]', '127.0.0.1')}\n`);
+
+  const stop = () => {
+    void (async () => {
+      await app.close();
+      await pool.end();
+      await stopEmbedded?.();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`ceiling app failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,581 @@
+/**
+ * `npm run bench:perf` (issue #15): the service against the ceilings of its own stack, in one run.
+ *
+ * Every figure is a ratio to a ceiling measured in the same run, interleaved round by round (ceiling,
+ * service, ceiling, service, …), so noise from other processes on a shared machine hits both sides: a
+ * ratio is the median over BENCH_ROUNDS of the ratio within each round, and the req/s and latencies shown
+ * are those of each scenario's median round. The ceilings are bench/ceiling-app.ts (a bare Nest-on-Fastify app with
+ * a pg Pool of the service's size on the same database); the service is the built server
+ * (dist/src/main.js) as a child process; autocannon runs in a third process (bench/perf-cannon.ts).
+ * Nothing is imported from src/: the harness depends only on the built server and HTTP (and, for seeding
+ * the audit export, on the audit_events table having id, company_id and seq columns).
+ *
+ * PostgreSQL: a private cluster (initdb into a temp folder as the `postgres` OS user, default settings,
+ * autovacuum on), stopped and removed at the end; or BENCH_DATABASE_URL to use an existing database.
+ * The embedded database (no DATABASE_URL): the read figures, beside PostgreSQL.
+ *
+ * Settings: BENCH_SECONDS (per run, default 4), BENCH_ROUNDS (default 3), BENCH_WARMUP_SECONDS (default 1),
+ * BENCH_TARGETS (postgres,embedded), BENCH_AUDIT_EVENTS (export size, default 100000), DB_POOL_SIZE
+ * (default 10, for the service and the ceiling alike), BENCH_DATABASE_URL, BENCH_SERVER_MAIN (default
+ * dist/src/main.js), BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the
+ * service), BENCH_PROFILE (a scenario key such as postgres:read-key-32: only that one scenario runs, for
+ * profiling).
+ */
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { generateKeyPairSync, randomInt } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import type { LoadResult, LoadSpec } from './perf-cannon.js';
+
+const execFileAsync = promisify(execFile);
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '..', '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
+const TARGETS = (process.env.BENCH_TARGETS ?? 'postgres,embedded').split(',').map((target) => target.trim());
+const AUDIT_EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 100_000);
+const POOL_SIZE = process.env.DB_POOL_SIZE ?? '10';
+const SERVER_MAIN = resolve(ROOT, process.env.BENCH_SERVER_MAIN ?? 'dist/src/main.js');
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const PROFILE = process.env.BENCH_PROFILE;
+/** Before each measured run, so requests still in flight from the previous one finish first (writes take longer). */
+const PAUSE_MS = { GET: 300, POST: 1_000 } as const;
+const CANNON = join(HERE, 'perf-cannon.js');
+const CEILING = join(HERE, 'ceiling-app.js');
+const PG_BIN = process.env.BENCH_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+const PASSWORD = 'correct horse battery staple';
+const HIGH = '1000000000';
+
+type Database = 'postgres' | 'embedded';
+const DATABASE_NAME: Record<Database, string> = { postgres: 'PostgreSQL', embedded: 'embedded (PGlite)' };
+
+// ---------------------------------------------------------------- processes
+
+const children = new Set<ChildProcess>();
+const cleanups: Array<() => Promise<void> | void> = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+interface Started {
+  child: ChildProcess;
+  base: string;
+  output: () => string;
+}
+
+/** Starts `node script` with env and waits until `probe` answers 200 (or the child dies). */
+async function startNode(label: string, script: string, env: Record<string, string | undefined>, port: number, probe: string, nodeArgs: string[] = []): Promise<Started> {
+  if (!existsSync(script)) throw new Error(`${label}: ${script} not found (npm run build first)`);
+  const child = spawn(process.execPath, [...nodeArgs, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.once('exit', () => children.delete(child));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${label} exited with ${child.exitCode}:\n${output}`);
+    try {
+      const response = await fetch(`${base}${probe}`);
+      if (response.ok) return { child, base, output: () => output };
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${label} did not answer ${probe} within 90 s:\n${output}`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ---------------------------------------------------------------- the private PostgreSQL cluster
+
+const shellQuote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
+
+/** Runs a PostgreSQL binary as the `postgres` OS user when we are root (initdb refuses root), else as ourselves. */
+function asPostgres(command: string[]): string {
+  if (process.getuid?.() === 0) return execFileSync('su', ['postgres', '-c', command.map(shellQuote).join(' ')], { encoding: 'utf8' });
+  return execFileSync(command[0], command.slice(1), { encoding: 'utf8' });
+}
+
+async function startCluster(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetgate-perf-pg-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  if (process.getuid?.() === 0) execFileSync('chown', ['postgres', dir]);
+  const port = await freePort();
+  const started = performance.now();
+  asPostgres([`${PG_BIN}/initdb`, '-D', `${dir}/data`, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  asPostgres([`${PG_BIN}/pg_ctl`, '-D', `${dir}/data`, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, '-l', `${dir}/log`, '-w', 'start']);
+  cleanups.push(() => {
+    try {
+      asPostgres([`${PG_BIN}/pg_ctl`, '-D', `${dir}/data`, '-m', 'fast', '-w', 'stop']);
+    } catch (error) {
+      console.error(`stopping the private cluster failed: ${String(error)}`);
+    }
+  });
+  console.error(`private PostgreSQL cluster on port ${port} (${dir}) in ${Math.round(performance.now() - started)} ms`);
+  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+}
+
+// ---------------------------------------------------------------- the service and the ceiling
+
+const { privateKey } = generateKeyPairSync('ed25519');
+const AUDIT_SIGNING_KEY = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+async function startService(databaseUrl: string | undefined): Promise<Started> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-perf-data-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: undefined };
+  Object.assign(env, {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    DB_POOL_SIZE: POOL_SIZE,
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: 'perf-bench-jwt-secret-0123456789-abcdefghijklmnop',
+    API_KEY_PEPPER: 'perf-bench-api-key-pepper-0123456789-abcdefghijk',
+    AUDIT_SIGNING_KEY,
+    RATE_LIMIT_PER_MINUTE: HIGH,
+    SIGNUP_LIMIT_PER_IP_PER_HOUR: HIGH,
+    LOGIN_FAILURES_PER_IP_PER_HOUR: HIGH,
+    REFRESH_LIMIT_PER_IP_PER_MINUTE: HIGH,
+    BEARER_FAILURES_PER_IP_PER_MINUTE: HIGH,
+    SHUTDOWN_DRAIN_MS: '0',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
+  return startNode('service', SERVER_MAIN, env, port, '/v1/health/ready', SERVER_NODE_ARGS);
+}
+
+async function startCeiling(databaseUrl: string | undefined): Promise<Started> {
+  const port = await freePort();
+  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), DB_POOL_SIZE: POOL_SIZE };
+  if (!databaseUrl) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-perf-ceiling-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    env.DATA_DIR = join(dataDir, 'pgdata');
+  }
+  return startNode('ceiling', CEILING, env, port, '/ping');
+}
+
+/** One JSON call; anything but 2xx ends the bench with the response in the message. */
+async function call<T>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+const setupRegistration = () => `BE${randomInt(10, 25)}${'ABCDEFGHJKLMNPRSTUVWY'[randomInt(21)]}${'ABCDEFGHJKLMNPRSTUVWY'[randomInt(21)]}${'ABCDEFGHJKLMNPRSTUVWY'[randomInt(21)]}`;
+
+interface Fixture {
+  companyId: string;
+  userToken: string;
+  apiKey: string;
+  vehicleId: string;
+  ceilingRowId: string;
+}
+
+/** Through the public API only: a company with API access on, a full-fleet key, credits, one vehicle; the ceiling gets a row of the same size. */
+async function setUp(service: string, ceiling: string): Promise<Fixture> {
+  const signup = await call<{ accessToken: string; company: { id: string } }>(service, 'POST', '/v1/auth/signup', {
+    companyName: 'Perf Bench Fleet', name: 'Perf Owner', email: `perf-${Date.now()}-${randomInt(1e9)}@example.co.uk`, password: PASSWORD,
+  });
+  const userToken = signup.accessToken;
+  await call(service, 'PUT', '/v1/account/api-access', { enabled: true }, userToken);
+  const key = await call<{ fullApiKey: string }>(service, 'POST', '/v1/api-keys', { name: 'perf bench', preset: 'full-fleet-management' }, userToken);
+  const credits = 2 * 100_000;
+  for (let added = 0; added < credits; added += 100_000) {
+    await call(service, 'POST', '/v1/credits/top-ups', { credits: 100_000, paymentReference: 'perf-bench' }, userToken);
+  }
+  // a fixed registration, so the simulated DVLA/MOT data (and the row read) is the same size in every run
+  const created = await call<{ id: string }>(service, 'POST', '/v1/vehicles', { registration: 'BE24NCH', mileage: 12_000 }, key.fullApiKey);
+  const vehicle = await call<{ dvla: unknown; motTests: unknown; lookupStatus: string }>(service, 'GET', `/v1/vehicles/${created.id}`, undefined, key.fullApiKey);
+  console.error(`set-up vehicle ${created.id}: lookup ${vehicle.lookupStatus}, ${JSON.stringify(vehicle).length} bytes of JSON`);
+  await call(ceiling, 'POST', '/template', { dvla: vehicle.dvla, motTests: vehicle.motTests });
+  const row = await call<{ id: string }>(ceiling, 'POST', '/rows', { registration: setupRegistration() });
+  return { companyId: signup.company.id, userToken, apiKey: key.fullApiKey, vehicleId: created.id, ceilingRowId: row.id };
+}
+
+// ---------------------------------------------------------------- load runs
+
+interface Scenario {
+  key: string;
+  spec: Omit<LoadSpec, 'duration'>;
+}
+
+interface Measured extends LoadResult {
+  /** Every round, in order (round r of every scenario of a group ran back to back). */
+  runs: LoadResult[];
+  /** non-2xx responses and socket errors over every round. */
+  failures: number;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+async function load(spec: LoadSpec): Promise<LoadResult> {
+  const { stdout } = await execFileAsync(process.execPath, [CANNON, JSON.stringify(spec)], { maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(stdout) as LoadResult;
+}
+
+const failuresOf = (result: LoadResult) =>
+  Object.entries(result.statuses).reduce((sum, [status, count]) => sum + (status.startsWith('2') ? 0 : count), 0) + result.errors;
+
+/** Warm-up of each, then ROUNDS rounds of every scenario in turn; each scenario shows its median round. */
+async function interleaved(label: string, scenarios: Scenario[]): Promise<Map<string, Measured>> {
+  const chosen = PROFILE ? scenarios.filter((scenario) => PROFILE.split(',').includes(scenario.key)) : scenarios;
+  const runs = new Map<string, LoadResult[]>(chosen.map((scenario) => [scenario.key, []]));
+  for (const scenario of chosen) {
+    if (WARMUP_SECONDS > 0) await load({ ...scenario.spec, duration: WARMUP_SECONDS });
+  }
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const scenario of chosen) {
+      await sleep(PAUSE_MS[scenario.spec.method]);
+      const result = await load({ ...scenario.spec, duration: SECONDS });
+      const failures = failuresOf(result);
+      console.error(
+        `${label} ${scenario.key} round ${round}: ${Math.round(result.rps)} req/s p50 ${result.p50} p99 ${result.p99} mean ${result.meanMs.toFixed(2)} ms` +
+          (failures ? ` FAILURES ${failures} ${JSON.stringify(result.statuses)} errors ${result.errors}` : ''),
+      );
+      runs.get(scenario.key)!.push(result);
+    }
+  }
+  const measured = new Map<string, Measured>();
+  for (const [key, results] of runs) {
+    const byRps = [...results].sort((a, b) => a.rps - b.rps);
+    measured.set(key, { ...byRps[Math.floor((byRps.length - 1) / 2)], runs: results, failures: results.reduce((sum, result) => sum + failuresOf(result), 0) });
+  }
+  return measured;
+}
+
+// ---------------------------------------------------------------- audit export
+
+interface ExportResult {
+  format: string;
+  events: number;
+  seconds: number;
+  megabytes: number;
+  rssBefore: number;
+  rssPeak: number;
+}
+
+function rssOf(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : Number.NaN;
+}
+
+/** Clones the company's newest audit event until it has `total` events (new id, next seq; every other column copied). */
+async function seedAuditEvents(databaseUrl: string, companyId: string, total: number): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows: columns } = await client.query<{ name: string }>(
+      `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'audit_events' ORDER BY ordinal_position`,
+    );
+    const [{ count }] = (await client.query<{ count: number }>('SELECT count(*)::int AS count FROM audit_events WHERE company_id = $1', [companyId])).rows;
+    const missing = total - count;
+    if (missing <= 0) return count;
+    const names = columns.map((column) => `"${column.name}"`);
+    const values = columns.map((column) => (column.name === 'id' ? 'gen_random_uuid()' : column.name === 'seq' ? 'e.seq + g' : `e."${column.name}"`));
+    const started = performance.now();
+    await client.query(
+      `INSERT INTO audit_events (${names.join(', ')}) SELECT ${values.join(', ')} FROM audit_events e, generate_series(1, $2) AS g
+       WHERE e.id = (SELECT id FROM audit_events WHERE company_id = $1 ORDER BY seq DESC LIMIT 1)`,
+      [companyId, missing],
+    );
+    await client.query('ANALYZE audit_events');
+    console.error(`seeded ${missing} audit events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return total;
+  } finally {
+    await client.end();
+  }
+}
+
+async function timedExport(service: Started, token: string, format: string): Promise<ExportResult> {
+  const pid = service.child.pid!;
+  const rssBefore = rssOf(pid);
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(pid))), 25);
+  const started = performance.now();
+  const response = await fetch(`${service.base}/v1/audit-logs/export?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok || !response.body) throw new Error(`export ${format}: ${response.status} ${await response.text()}`);
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines += 1;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  rssPeak = Math.max(rssPeak, rssOf(pid));
+  return { format, events: format === 'csv' ? lines - 1 : lines, seconds, megabytes: bytes / 1024 / 1024, rssBefore, rssPeak };
+}
+
+// ---------------------------------------------------------------- one database
+
+interface DatabaseResult {
+  database: Database;
+  measured: Map<string, Measured>;
+  exports: ExportResult[];
+  serverVersion?: string;
+}
+
+const get = (url: string, connections: number, token?: string): Omit<LoadSpec, 'duration'> => ({
+  url, connections, method: 'GET', headers: token ? { authorization: `Bearer ${token}` } : {}, kind: 'static',
+});
+const post = (url: string, body: Record<string, unknown>, kind: LoadSpec['kind'], token?: string): Omit<LoadSpec, 'duration'> => ({
+  url, connections: 32, method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body, kind,
+});
+
+async function benchDatabase(database: Database, databaseUrl: string | undefined): Promise<DatabaseResult> {
+  const service = await startService(databaseUrl);
+  const ceiling = await startCeiling(databaseUrl);
+  const measured = new Map<string, Measured>();
+  const exports: ExportResult[] = [];
+  try {
+    const fixture = await setUp(service.base, ceiling.base);
+    const vehicleUrl = `${service.base}/v1/vehicles/${fixture.vehicleId}`;
+    const rowUrl = `${ceiling.base}/rows/${fixture.ceilingRowId}`;
+    const inspection = { vehicleId: fixture.vehicleId, templateKey: 'check-out', mileage: 12_000, items: [{ key: 'tyres', result: 'pass' }, { key: 'lights', result: 'pass' }] };
+    // every target must answer 2xx before it is loaded: a fast 4xx would pass for a fast route
+    await call(service.base, 'POST', '/v1/inspections', inspection, fixture.apiKey);
+    await call(service.base, 'GET', `/v1/vehicles/${fixture.vehicleId}`, undefined, fixture.userToken);
+    const key = (name: string) => `${database}:${name}`;
+    const groups: Scenario[][] = [
+      [
+        { key: key('ping'), spec: get(`${ceiling.base}/ping`, 32) },
+        { key: key('live'), spec: get(`${service.base}/v1/health/live`, 32) },
+      ],
+      [
+        { key: key('row-32'), spec: get(rowUrl, 32) },
+        { key: key('read-key-32'), spec: get(vehicleUrl, 32, fixture.apiKey) },
+        { key: key('read-jwt-32'), spec: get(vehicleUrl, 32, fixture.userToken) },
+      ],
+      [
+        { key: key('row-1'), spec: get(rowUrl, 1) },
+        { key: key('read-key-1'), spec: get(vehicleUrl, 1, fixture.apiKey) },
+      ],
+    ];
+    if (database === 'postgres') {
+      groups.push([
+        { key: key('insert'), spec: post(`${ceiling.base}/rows`, {}, 'registration') },
+        { key: key('create-vehicle'), spec: post(`${service.base}/v1/vehicles`, {}, 'registration', fixture.apiKey) },
+        { key: key('create-inspection'), spec: post(`${service.base}/v1/inspections`, inspection, 'static', fixture.apiKey) },
+      ]);
+    }
+    for (const group of groups) {
+      for (const [name, result] of await interleaved(DATABASE_NAME[database], group)) measured.set(name, result);
+    }
+    if (database === 'postgres' && databaseUrl && AUDIT_EVENTS > 0 && !PROFILE) {
+      await sleep(3_000); // the last writes still in flight commit their events first
+      const events = await seedAuditEvents(databaseUrl, fixture.companyId, AUDIT_EVENTS);
+      for (const format of ['csv', 'ndjson']) {
+        const result = await timedExport(service, fixture.userToken, format);
+        if (result.events !== events) console.error(`export ${format}: ${result.events} events, expected ${events}`);
+        console.error(`export ${format}: ${result.events} events in ${result.seconds.toFixed(2)} s, RSS ${mb(result.rssBefore)} → ${mb(result.rssPeak)} MB`);
+        exports.push(result);
+      }
+    }
+    let serverVersion: string | undefined;
+    if (databaseUrl) {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      serverVersion = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
+      await client.end();
+    }
+    return { database, measured, exports, serverVersion };
+  } finally {
+    await stopChild(service.child);
+    await stopChild(ceiling.child);
+  }
+}
+
+// ---------------------------------------------------------------- the table
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+
+interface Line {
+  database: string;
+  figure: string;
+  connections: number | string;
+  value: string;
+  p50: string;
+  p99: string;
+  mean: string;
+  ratio: string;
+  goal: string;
+  met: string;
+  failures: string;
+}
+
+function lines(result: DatabaseResult): Line[] {
+  const m = (name: string) => result.measured.get(`${result.database}:${name}`);
+  const database = DATABASE_NAME[result.database];
+  const out: Line[] = [];
+  const row = (figure: string, measured: Measured | undefined, ratio: number | undefined, goal: string, met: boolean | undefined, connections?: number): void => {
+    if (!measured) return;
+    out.push({
+      database,
+      figure,
+      connections: connections ?? '',
+      value: Math.round(measured.rps).toLocaleString('en-GB'),
+      p50: String(measured.p50),
+      p99: String(measured.p99),
+      mean: fixed(measured.meanMs),
+      ratio: ratio === undefined ? '—' : fixed(ratio),
+      goal,
+      met: met === undefined ? '' : met ? 'yes' : '**no**',
+      failures: String(measured.failures),
+    });
+  };
+  // paired within each round (the two ran back to back), then the median over the rounds
+  const ratio = (a?: Measured, b?: Measured) => (a && b ? median(a.runs.map((run, i) => run.rps / b.runs[i].rps)) : undefined);
+  const ping = m('ping');
+  const row32 = m('row-32');
+  const row1 = m('row-1');
+  const insert = m('insert');
+  row('bare Nest-Fastify `GET /ping` (ceiling)', ping, undefined, '—', undefined, 32);
+  row('bare Nest-Fastify + pg, `GET` one row by primary key (one-query ceiling)', row32, undefined, '—', undefined, 32);
+  row('same, 1 connection', row1, undefined, '—', undefined, 1);
+  row('bare Nest-Fastify + pg, `POST` BEGIN/INSERT vehicle-sized row/COMMIT (write ceiling)', insert, undefined, '—', undefined, 32);
+  const live = m('live');
+  const liveRatio = ratio(live, ping);
+  row('`GET /v1/health/live` ÷ bare ping', live, liveRatio, '≥ 0.6', liveRatio === undefined ? undefined : liveRatio >= 0.6, 32);
+  const key32 = m('read-key-32');
+  const keyRatio = ratio(key32, row32);
+  row('`GET /v1/vehicles/{id}`, API key ÷ one-query ceiling', key32, keyRatio, '≥ 0.8, p99 < 10 ms', keyRatio === undefined || !key32 ? undefined : keyRatio >= 0.8 && key32.p99 < 10, 32);
+  const key1 = m('read-key-1');
+  const latencyRatio = key1 && row1 ? median(key1.runs.map((run, i) => run.meanMs / row1.runs[i].meanMs)) : undefined;
+  row('same, 1 connection: latency ÷ one-query ceiling latency', key1, latencyRatio, '≤ 1.6', latencyRatio === undefined ? undefined : latencyRatio <= 1.6, 1);
+  const jwt32 = m('read-jwt-32');
+  const jwtRatio = ratio(jwt32, key32);
+  row('same with a user JWT ÷ API-key read', jwt32, jwtRatio, '≥ 0.9', jwtRatio === undefined ? undefined : jwtRatio >= 0.9, 32);
+  const vehicles = m('create-vehicle');
+  const vehiclesRatio = ratio(vehicles, insert);
+  row('`POST /v1/vehicles` (API key) ÷ write ceiling', vehicles, vehiclesRatio, '≥ 0.5', vehiclesRatio === undefined ? undefined : vehiclesRatio >= 0.5, 32);
+  const inspections = m('create-inspection');
+  const inspectionsRatio = ratio(inspections, vehicles);
+  row('`POST /v1/inspections` (API key, 1 credit) ÷ `POST /v1/vehicles`, one company', inspections, inspectionsRatio, '≥ 0.8', inspectionsRatio === undefined ? undefined : inspectionsRatio >= 0.8, 32);
+  if (vehicles && inspections) {
+    const lower = vehicles.rps <= inspections.rps ? vehicles : inspections;
+    row(`one company's audited writes/s (the lower of the two creates: ${lower === vehicles ? 'vehicles' : 'inspections'})`, lower, undefined, '≥ 500/s', lower.rps >= 500, 32);
+  }
+  for (const exported of result.exports) {
+    const perSecond = exported.events / exported.seconds;
+    const growth = (exported.rssPeak - exported.rssBefore) / 1024 / 1024;
+    out.push({
+      database,
+      figure: `audit export (${exported.format}, ${exported.events.toLocaleString('en-GB')} events, ${exported.megabytes.toFixed(0)} MB in ${exported.seconds.toFixed(1)} s): events/s; server RSS ${mb(exported.rssBefore)} → ${mb(exported.rssPeak)} MB`,
+      connections: 1,
+      value: `${Math.round(perSecond).toLocaleString('en-GB')} events/s`,
+      p50: '',
+      p99: '',
+      mean: '',
+      ratio: `+${growth.toFixed(0)} MB RSS`,
+      goal: '≥ 100k events/s, < 64 MB',
+      met: perSecond >= 100_000 && growth < 64 ? 'yes' : '**no**',
+      failures: '',
+    });
+  }
+  return out;
+}
+
+function table(results: DatabaseResult[]): string {
+  const out = [
+    '| database | figure | conns | req/s | p50 ms | p99 ms | mean ms | ratio | goal | met | non-2xx/errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|---|---:|',
+  ];
+  for (const result of results) {
+    for (const line of lines(result)) {
+      out.push(`| ${line.database} | ${line.figure} | ${line.connections} | ${line.value} | ${line.p50} | ${line.p99} | ${line.mean} | ${line.ratio} | ${line.goal} | ${line.met} | ${line.failures} |`);
+    }
+  }
+  return out.join('\n');
+}
+
+function roundsTable(results: DatabaseResult[]): string {
+  const out = ['| scenario | req/s per round |', '|---|---|'];
+  for (const result of results) {
+    for (const [name, measured] of result.measured) out.push(`| ${name} | ${measured.runs.map((run) => Math.round(run.rps)).join(', ')} |`);
+  }
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} not found: npm run build first`);
+  const results: DatabaseResult[] = [];
+  if (TARGETS.includes('postgres')) {
+    const url = process.env.BENCH_DATABASE_URL ?? (await startCluster());
+    results.push(await benchDatabase('postgres', url));
+  }
+  if (TARGETS.includes('embedded')) results.push(await benchDatabase('embedded', undefined));
+  const version = results.find((result) => result.serverVersion)?.serverVersion;
+  const minutes = ((performance.now() - started) / 60_000).toFixed(1);
+  console.log(
+    `\n### Performance (issue #15): ${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, ${cpus().length} CPUs, ` +
+      `PostgreSQL ${version ?? 'n/a'}${process.env.BENCH_DATABASE_URL ? ' (BENCH_DATABASE_URL)' : ' (private cluster, default settings, autovacuum on)'}, ` +
+      `pool ${POOL_SIZE}; ${ROUNDS} interleaved rounds of ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up; run took ${minutes} min\n`,
+  );
+  console.log(table(results));
+  console.log(
+    '\nratio: the median over the rounds of the ratio within a round (the two sides ran back to back); req/s, p50, p99 and mean: ' +
+      "the scenario's median round. req/s counts 2xx answers only; p50/p99 are autocannon's (whole ms); mean ms = connections ÷ " +
+      "throughput (Little's law): the 1-connection latency figure.\n",
+  );
+  console.log(roundsTable(results));
+}
+
+const cleanUp = async () => {
+  await Promise.all([...children].map((child) => stopChild(child)));
+  for (const cleanup of cleanups.reverse()) await cleanup();
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}

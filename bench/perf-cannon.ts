@@ -1,0 +1,82 @@
+/**
+ * One autocannon load in its own process (so it shares no event loop with the app or the harness), for
+ * `bench/perf-bench.ts`. argv[2]: JSON {@link LoadSpec}. Prints one JSON line: {@link LoadResult}.
+ * `kind: "registration"` gives every request body a fresh UK registration (a repeat would answer 409).
+ */
+import autocannon from 'autocannon';
+
+export interface LoadSpec {
+  url: string;
+  connections: number;
+  /** Seconds. */
+  duration: number;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: Record<string, unknown>;
+  kind: 'static' | 'registration';
+}
+
+export interface LoadResult {
+  /** 2xx responses per second of the run. */
+  rps: number;
+  /** Latency percentiles of 2xx responses (autocannon keeps whole milliseconds). */
+  p50: number;
+  p99: number;
+  /** Mean latency from Little's law: connections / throughput of all responses (sub-millisecond precision). */
+  meanMs: number;
+  ok: number;
+  statuses: Record<string, number>;
+  errors: number;
+  timeouts: number;
+}
+
+// No I, O, Q (not in registrations) and no X, Z (the simulated provider's not-found / service-down prefixes).
+const LETTERS = 'ABCDEFGHJKLMNPRSTUVWY';
+let counter = Math.floor(Math.random() * 50_000_000);
+
+/** A distinct current-format registration (AB12CDE) per call. */
+function registration(): string {
+  let n = counter++;
+  const letters: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    letters.push(LETTERS[n % LETTERS.length]);
+    n = Math.floor(n / LETTERS.length);
+  }
+  const age = String(10 + (n % 15));
+  return `${letters[0]}${letters[1]}${age}${letters[2]}${letters[3]}${letters[4]}`;
+}
+
+const spec = JSON.parse(process.argv[2]) as LoadSpec;
+const statuses: Record<string, number> = {};
+const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+const instance = autocannon({
+  url: spec.url,
+  connections: spec.connections,
+  duration: spec.duration,
+  method: spec.method,
+  headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...spec.headers },
+  ...(body === undefined ? {} : { body }),
+  requests: [
+    {
+      ...(spec.kind === 'registration' ? { setupRequest: (request) => ({ ...request, body: JSON.stringify({ ...spec.body, registration: registration() }) }) } : {}),
+      onResponse: (status) => {
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      },
+    },
+  ],
+});
+instance.on('done', (result) => {
+  const all = Object.values(statuses).reduce((sum, count) => sum + count, 0);
+  const ok = result['2xx'];
+  const output: LoadResult = {
+    rps: ok / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    meanMs: all > 0 ? (spec.connections * 1000 * result.duration) / all : Number.NaN,
+    ok,
+    statuses,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+  process.stdout.write(`${JSON.stringify(output)}\n`);
+});
