@@ -27,6 +27,12 @@ export interface RunningApp {
   close: () => Promise<void>;
   /** Draining, stream deadlines (contract §4 operations). */
   lifecycle: Lifecycle;
+  /**
+   * The SIGTERM sequence (contract §4 operations): readiness answers 503 for SHUTDOWN_DRAIN_MS while
+   * requests are still served; then the server stops accepting and in-flight requests finish; streams
+   * still running SHUTDOWN_GRACE_MS later end with their error marker; then everything closes.
+   */
+  shutdown: () => Promise<void>;
 }
 
 /** Builds the whole service: database (embedded or PostgreSQL), migrations, Nest on Fastify, docs. */
@@ -71,15 +77,27 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
     setupOpenApi(app);
     await app.init();
     await fastify.ready();
-    return {
-      app,
-      databaseUrl,
-      lifecycle,
-      close: async () => {
-        await app.close();
-        await embedded?.stop();
-      },
+    const close = async () => {
+      await app.close();
+      await embedded?.stop();
     };
+    const shutdown = async () => {
+      lifecycle.beginDrain();
+      logger.info({ drainMs: config.SHUTDOWN_DRAIN_MS }, 'draining: readiness answers 503, requests still served');
+      await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
+      const grace = setTimeout(() => {
+        logger.warn({ graceMs: config.SHUTDOWN_GRACE_MS }, 'shutdown grace over: ending the streams still running');
+        lifecycle.endStreams();
+      }, config.SHUTDOWN_GRACE_MS);
+      try {
+        // the HTTP server first (no new connections; in-flight requests finish), then jobs and pools
+        await fastify.close();
+        await close();
+      } finally {
+        clearTimeout(grace);
+      }
+    };
+    return { app, databaseUrl, lifecycle, close, shutdown };
   } catch (error) {
     await embedded?.stop();
     throw error;

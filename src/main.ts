@@ -3,8 +3,6 @@ import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './platform/config/app-config.js';
 import { createLogger } from './platform/logging/logger.js';
 
-const SHUTDOWN_TIMEOUT_MS = 25_000;
-
 async function main(): Promise<void> {
   let config;
   try {
@@ -18,7 +16,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const started = performance.now();
-  const { app, close } = await createApp({ config, logger });
+  const { app, shutdown: drainAndStop } = await createApp({ config, logger });
   await app.listen({ port: config.PORT, host: config.HOST });
   logger.info(
     { port: config.PORT, database: config.DATABASE_URL ? 'postgresql' : 'embedded', startupMs: Math.round(performance.now() - started) },
@@ -30,12 +28,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    // in-flight requests get this long to finish; a hung one must not keep the process alive forever
+    // drain, then in-flight requests and streams get their grace; a hung one must not keep the process alive forever
+    const timeoutMs = config.SHUTDOWN_DRAIN_MS + config.SHUTDOWN_GRACE_MS + 5_000;
     setTimeout(() => {
-      logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out');
+      logger.error({ timeoutMs }, 'shutdown timed out');
       process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS).unref();
-    close().then(
+    }, timeoutMs).unref();
+    drainAndStop().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');

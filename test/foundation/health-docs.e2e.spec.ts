@@ -24,7 +24,7 @@ describe('health and docs', () => {
 
   it('answers GET /v1/health/ready after checking the database', async () => {
     const response = await app.http().get('/v1/health/ready').expect(200);
-    expect(response.body).toEqual({ status: 'ok', database: 'ok' });
+    expect(response.body).toEqual({ status: 'ok', database: 'ok', rateLimitStore: app.config.REDIS_URL ? 'shared' : 'local' });
   });
 
   it('serves the Swagger UI at /docs', async () => {

@@ -7,15 +7,21 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Accepts and forwards connections again. */
   restore(): Promise<void>;
+  /** Keeps every connection open but forwards nothing either way: the target "hangs". */
+  stall(): void;
+  /** Forwards again what was held back and everything after it. */
+  resume(): void;
   close(): Promise<void>;
 }
 
-/** A TCP forwarder in front of a postgres:// URL, so a test can make the database unreachable. */
+/** A TCP forwarder in front of a postgres:// or redis:// URL, so a test can make the target unreachable or hang. */
 export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const target = new URL(targetUrl);
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
+  let stalled = false;
+  const pairs = new Set<{ client: Socket; upstream: Socket }>();
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {
@@ -28,6 +34,13 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
             client.destroy();
             upstream.destroy();
           });
+        }
+        const pair = { client, upstream };
+        pairs.add(pair);
+        client.on('close', () => pairs.delete(pair));
+        if (stalled) {
+          client.pause();
+          upstream.pause();
         }
         client.pipe(upstream).pipe(client);
       });
@@ -52,5 +65,21 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const url = new URL(targetUrl);
   url.hostname = '127.0.0.1';
   url.port = String(port);
-  return { url: url.toString(), cut: stop, restore: listen, close: stop };
+  const stall = () => {
+    stalled = true;
+    for (const { client, upstream } of pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+  };
+  const resume = () => {
+    stalled = false;
+    for (const { client, upstream } of pairs) {
+      client.pipe(upstream);
+      upstream.pipe(client);
+    }
+  };
+  return { url: url.toString(), cut: stop, restore: listen, stall, resume, close: stop };
 }

@@ -18,6 +18,8 @@ export interface TestApp {
   dataSource: DataSource;
   databaseUrl: string;
   close: () => Promise<void>;
+  /** The SIGTERM sequence: drain, stop accepting, let in-flight finish, close. */
+  shutdown: () => Promise<void>;
 }
 
 export interface TestAppOptions {
@@ -73,5 +75,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     dataSource: running.app.get(DataSource),
     databaseUrl: running.databaseUrl,
     close: running.close,
+    shutdown: running.shutdown,
   };
 }

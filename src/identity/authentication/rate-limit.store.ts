@@ -12,18 +12,31 @@ export interface RateLimitDecision {
   resetSeconds: number;
 }
 
+/** Where the counts live now: `shared` (Redis), `local` (no shared store configured), `local-fallback` (Redis failed or stalled). */
+export type RateLimitStoreState = 'shared' | 'local' | 'local-fallback';
+
 const WINDOW_SECONDS = 60;
 const KEY_PREFIX = 'fleetgate:rl';
+/** While Redis is failing, one call in this many milliseconds tries it again (the rest count locally at once). */
+const PROBE_INTERVAL_MS = 1_000;
+
+class StoreTimeout extends Error {}
 
 /**
  * Fixed one-minute windows per principal. In memory by default; with REDIS_URL a Redis store so the
- * limit holds across instances (with an in-memory insurance limiter if Redis fails, so an outage of
- * the limiter's store never takes the API down).
+ * limit holds across instances. The shared store may never stall a request (contract §4 rate
+ * limits): each call to it is bounded by RATE_LIMIT_STORE_TIMEOUT_MS; past that, or on an error, the
+ * instance counts in its local limiter, logs it once per episode, reports `local-fallback` in
+ * /v1/health/ready, and tries Redis again at most once a second until it answers in time.
  */
 @Injectable()
 export class RateLimitStore implements OnModuleInit, OnApplicationShutdown {
   private readonly redis?: Redis;
-  private readonly limiter: RateLimiterAbstract;
+  private readonly shared?: RateLimiterAbstract;
+  private readonly local: RateLimiterAbstract;
+  private readonly timeoutMs: number;
+  private failingSince?: number;
+  private lastProbe = 0;
   readonly limit: number;
 
   constructor(
@@ -31,36 +44,86 @@ export class RateLimitStore implements OnModuleInit, OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: AppLogger,
   ) {
     this.limit = config.RATE_LIMIT_PER_MINUTE;
+    this.timeoutMs = config.RATE_LIMIT_STORE_TIMEOUT_MS;
     const options = { points: this.limit, duration: WINDOW_SECONDS, keyPrefix: KEY_PREFIX };
+    this.local = new RateLimiterMemory(options);
     if (config.REDIS_URL) {
-      this.redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-      this.redis.on('error', (error: Error) => this.logger.warn({ err: error }, 'rate-limit store (Redis) error'));
-      this.limiter = new RateLimiterRedis({
-        ...options,
-        storeClient: this.redis,
-        insuranceLimiter: new RateLimiterMemory(options),
-      });
-    } else {
-      this.limiter = new RateLimiterMemory(options);
+      this.redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 5_000 });
+      // errors are reported once per episode by the fallback below, not once per failed command
+      this.redis.on('error', () => undefined);
+      this.shared = new RateLimiterRedis({ ...options, storeClient: this.redis });
     }
   }
 
-  /** A Redis that is down at start does not stop the app: the insurance limiter counts until it is back. */
+  /** A Redis that is down at start does not stop the app: the local limiter counts until it is back. */
   async onModuleInit(): Promise<void> {
-    await this.redis?.connect().catch((error: unknown) => this.logger.warn({ err: error }, 'rate-limit store (Redis) unavailable at start'));
+    await this.redis?.connect().catch((error: unknown) => this.fallBack(error));
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.redis && this.redis.status !== 'end') await this.redis.quit().catch(() => undefined);
+  /** disconnect, not quit: a stalled Redis would never answer QUIT and hold the shutdown. */
+  onApplicationShutdown(): void {
+    if (this.redis && this.redis.status !== 'end') this.redis.disconnect();
+  }
+
+  get state(): RateLimitStoreState {
+    if (!this.shared) return 'local';
+    return this.failingSince === undefined ? 'shared' : 'local-fallback';
   }
 
   async consume(principalKey: string): Promise<RateLimitDecision> {
+    const limiter = this.shared && this.shouldTryShared() ? this.shared : undefined;
+    if (limiter) {
+      try {
+        const result = await this.bounded(limiter.consume(principalKey));
+        this.recovered();
+        return this.decision(true, result);
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) {
+          this.recovered();
+          return this.decision(false, rejection);
+        }
+        this.fallBack(rejection);
+      }
+    }
     try {
-      return this.decision(true, await this.limiter.consume(principalKey));
+      return this.decision(true, await this.local.consume(principalKey));
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) return this.decision(false, rejection);
       throw rejection;
     }
+  }
+
+  private shouldTryShared(): boolean {
+    if (this.failingSince === undefined) return true;
+    const now = Date.now();
+    if (now - this.lastProbe < PROBE_INTERVAL_MS) return false;
+    this.lastProbe = now;
+    return true;
+  }
+
+  private bounded<T>(call: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreTimeout(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    call.catch(() => undefined); // a late failure after the timeout is not unhandled
+    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private fallBack(error: unknown): void {
+    if (this.failingSince !== undefined) return;
+    this.failingSince = Date.now();
+    this.lastProbe = this.failingSince;
+    this.logger.warn(
+      { reason: error instanceof StoreTimeout ? error.message : error instanceof Error ? error.message : String(error) },
+      'rate-limit store (Redis) unavailable: counting locally on this instance until it answers again',
+    );
+  }
+
+  private recovered(): void {
+    if (this.failingSince === undefined) return;
+    this.logger.info({ fallbackMs: Date.now() - this.failingSince }, 'rate-limit store (Redis) answering again: limits are shared across instances');
+    this.failingSince = undefined;
   }
 
   private decision(allowed: boolean, result: RateLimiterRes): RateLimitDecision {

@@ -66,6 +66,25 @@ export class AppConfig {
   @Transform(emptyToUndefined) @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
 
+  /** Longest wait for the shared rate-limit store (Redis) per call; past it the instance counts locally. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  RATE_LIMIT_STORE_TIMEOUT_MS = 50;
+
+  /** After SIGTERM: how long readiness answers 503 while requests are still served (contract §4 operations). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  SHUTDOWN_DRAIN_MS = 5_000;
+
+  /** After the drain: how long in-flight requests (and streams) get to finish before streams are cut with their marker. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  SHUTDOWN_GRACE_MS = 20_000;
+
+  /** Concurrent webhook deliveries per instance, and per endpoint within them. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000)
+  WEBHOOK_CONCURRENCY = 16;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000)
+  WEBHOOK_CONCURRENCY_PER_ENDPOINT = 2;
+
   @Transform(toInt) @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
