@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../audit/audited.decorator.js';
 import { CurrentPrincipal, UserRoles } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
@@ -13,6 +13,7 @@ import {
   CreateUserRequest,
   IpAllowlistRequest,
   UpdateUserRequest,
+  UserPage,
   UserResponse,
 } from './dto/account.dto.js';
 import { TeamService } from './team.service.js';
@@ -27,6 +28,7 @@ export class AccountController {
 
   @Get()
   @UserRoles(...ROLES)
+  @ApiOkResponse({ type: AccountResponse })
   get(@CurrentPrincipal() principal: Principal): Promise<AccountResponse> {
     return this.account.get(principal);
   }
@@ -34,6 +36,7 @@ export class AccountController {
   @Put('api-access')
   @Audited('account.api_access.update')
   @UserRoles('owner')
+  @ApiOkResponse({ type: AccountResponse })
   setApiAccess(@CurrentPrincipal() principal: Principal, @Body() request: ApiAccessRequest): Promise<AccountResponse> {
     return this.account.setApiAccess(principal, request.enabled);
   }
@@ -41,12 +44,14 @@ export class AccountController {
   @Put('ip-allowlist')
   @Audited('account.ip_allowlist.update')
   @UserRoles('owner')
+  @ApiOkResponse({ type: AccountResponse })
   setIpAllowlist(@CurrentPrincipal() principal: Principal, @Body() request: IpAllowlistRequest): Promise<AccountResponse> {
     return this.account.setIpAllowlist(principal, request.cidrs);
   }
 
   @Get('users')
   @UserRoles('owner')
+  @ApiOkResponse({ type: UserPage })
   listUsers(@CurrentPrincipal() principal: Principal, @Query() page: PageQuery): Promise<Page<UserResponse>> {
     return this.team.list(principal, page);
   }
@@ -54,6 +59,7 @@ export class AccountController {
   @Post('users')
   @Audited('user.create')
   @UserRoles('owner')
+  @ApiCreatedResponse({ type: UserResponse })
   createUser(@CurrentPrincipal() principal: Principal, @Body() request: CreateUserRequest): Promise<UserResponse> {
     return this.team.create(principal, request);
   }
@@ -61,6 +67,7 @@ export class AccountController {
   @Patch('users/:id')
   @Audited('user.update')
   @UserRoles('owner')
+  @ApiOkResponse({ type: UserResponse })
   updateUser(
     @CurrentPrincipal() principal: Principal,
     @Param('id', IdParamPipe) id: string,
@@ -73,6 +80,7 @@ export class AccountController {
   @Audited('user.remove')
   @HttpCode(204)
   @UserRoles('owner')
+  @ApiNoContentResponse({ description: 'Removed; their API keys are revoked with them.' })
   removeUser(@CurrentPrincipal() principal: Principal, @Param('id', IdParamPipe) id: string): Promise<void> {
     return this.team.remove(principal, id);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Ip, Post, Req, Res, UseInterceptors } from '@nestjs/common';
-import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated, CurrentPrincipal, Public } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
@@ -21,6 +21,7 @@ export class AuthController {
   @Post('signup')
   @Public()
   @UseInterceptors(SessionCookieInterceptor)
+  @ApiCreatedResponse({ type: SignupResponse })
   signup(@Body() request: SignupRequest): Promise<SignupResponse> {
     return this.auth.signup(request);
   }
@@ -29,6 +30,7 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @UseInterceptors(SessionCookieInterceptor)
+  @ApiOkResponse({ type: TokenPairResponse })
   login(@Body() request: LoginRequest): Promise<TokenPairResponse> {
     return this.auth.login(request);
   }
@@ -37,6 +39,7 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @UseInterceptors(SessionCookieInterceptor)
+  @ApiOkResponse({ type: TokenPairResponse })
   refresh(@Body() request: RefreshRequest, @Req() http: FastifyRequest, @Ip() ip: string): Promise<TokenPairResponse> {
     return this.tokenRefresh.refresh(refreshTokenFrom(http, request.refreshToken), ip);
   }
@@ -53,6 +56,7 @@ export class AuthController {
 
   @Get('me')
   @Authenticated()
+  @ApiOkResponse({ type: MeResponse })
   me(@CurrentPrincipal() principal: Principal): MeResponse {
     return MeResponse.of(principal);
   }

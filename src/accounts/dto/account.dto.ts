@@ -38,6 +38,11 @@ export class UserResponse {
   }
 }
 
+export class UserPage {
+  @ApiProperty({ type: [UserResponse] }) data!: UserResponse[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
 export class SignupResponse extends TokenPairResponse {
   @ApiProperty({ type: AccountResponse }) company!: AccountResponse;
   @ApiProperty({ type: UserResponse }) user!: UserResponse;
