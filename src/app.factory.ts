@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import { requestIdFrom } from './common/http/request-id.js';
 import { RouteTable } from './common/http/route-table.js';
 import type { AppConfig } from './config/app-config.js';
+import { registerConsole } from './console/console-static.js';
 import { setupOpenApi } from './docs/openapi.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './infra/database/embedded-postgres.js';
 import { runMigrations } from './infra/database/migrate.js';
@@ -63,6 +64,7 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
       { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: false },
     );
     setupOpenApi(app);
+    registerConsole(app);
     await app.init();
     await fastify.ready();
     return {
