@@ -5,6 +5,7 @@ import { Button } from '../components/Button.js';
 import { TextField } from '../components/Field.js';
 import { Loading, ProblemPanel } from '../components/States.js';
 import { useSession } from '../session/session.js';
+import { useFieldErrors } from '../components/use-field-errors.js';
 import { validateSignUp, type FieldErrors } from './validation.js';
 
 /** Log in and sign up. Both start a cookie session (the refresh token never reaches this page). */
@@ -56,7 +57,7 @@ function LogInForm() {
   const { logIn } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const { errors, setErrors, clear } = useFieldErrors();
   const [failure, setFailure] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
@@ -82,13 +83,19 @@ function LogInForm() {
   return (
     <form onSubmit={(event) => void submit(event)} noValidate>
       {failure !== undefined && <ProblemPanel error={failure} />}
-      <TextField label="E-mail" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} required />
+      <TextField label="E-mail" type="email" autoComplete="username" value={email} onChange={(e) => {
+          setEmail(e.target.value);
+          clear('email');
+        }} error={errors.email} required />
       <TextField
         label="Password"
         type="password"
         autoComplete="current-password"
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
+        onChange={(e) => {
+          setPassword(e.target.value);
+          clear('password');
+        }}
         error={errors.password}
         required
       />
@@ -102,10 +109,13 @@ function LogInForm() {
 function SignUpForm() {
   const { signUp } = useSession();
   const [input, setInput] = useState({ companyName: '', name: '', email: '', password: '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const { errors, setErrors, clear } = useFieldErrors();
   const [failure, setFailure] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const set = (field: keyof typeof input) => (event: { target: { value: string } }) => setInput({ ...input, [field]: event.target.value });
+  const set = (field: keyof typeof input) => (event: { target: { value: string } }) => {
+    setInput({ ...input, [field]: event.target.value });
+    clear(field);
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

@@ -4,7 +4,7 @@ import { type FormEvent, useMemo, useState } from 'react';
 import { ok, type Schemas } from '../../../sdk/index.js';
 import { api } from '../api/client.js';
 import { fieldErrorsOf } from '../api/problems.js';
-import type { FieldErrors } from '../auth/validation.js';
+import { useFieldErrors } from '../components/use-field-errors.js';
 import { Button } from '../components/Button.js';
 import { RadioGroup, TextArea, TextField } from '../components/Field.js';
 import { Loading, ProblemPanel } from '../components/States.js';
@@ -70,12 +70,13 @@ function KeyForm({
   const [customDate, setCustomDate] = useState('');
   const [allowlist, setAllowlist] = useState('');
   const [creditCap, setCreditCap] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const { errors, setErrors, clear } = useFieldErrors();
   const [failure, setFailure] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
   const applyPreset = (presetName: string) => {
     setPreset(presetName);
+    clear('scopes', 'preset');
     const found = catalogue.presets.find((candidate) => candidate.name === presetName);
     if (found) setSelection(selectionOf(catalogue, found.scopes));
   };
@@ -117,8 +118,14 @@ function KeyForm({
     <form className="form" onSubmit={(event) => void submit(event)} noValidate>
       {failure !== undefined && <ProblemPanel error={failure} />}
       <div className="form-grid">
-        <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} maxLength={100} hint="1–100 characters, e.g. “Depot tablet integration”." required />
-        <TextArea label="Description (optional)" value={description} onChange={(e) => setDescription(e.target.value)} error={errors.description} rows={2} maxLength={500} />
+        <TextField label="Name" value={name} onChange={(e) => {
+            setName(e.target.value);
+            clear('name');
+          }} error={errors.name} maxLength={100} hint="1–100 characters, e.g. “Depot tablet integration”." required />
+        <TextArea label="Description (optional)" value={description} onChange={(e) => {
+            setDescription(e.target.value);
+            clear('description');
+          }} error={errors.description} rows={2} maxLength={500} />
       </div>
       <div className="field">
         <p className="label" id="preset-label">
@@ -139,16 +146,23 @@ function KeyForm({
         onChange={(next) => {
           setPreset('');
           setSelection(next);
+          clear('scopes', 'preset');
         }}
         error={errors.scopes ?? errors.preset}
       />
       <RadioGroup legend="Expires" name="expiry" value={expiry} options={EXPIRY_OPTIONS} onChange={setExpiry} error={expiry === 'custom' ? undefined : errors.expiresAt} />
-      {expiry === 'custom' && <TextField label="Expiry date" type="date" value={customDate} onChange={(e) => setCustomDate(e.target.value)} error={errors.expiresAt} />}
+      {expiry === 'custom' && <TextField label="Expiry date" type="date" value={customDate} onChange={(e) => {
+            setCustomDate(e.target.value);
+            clear('expiresAt');
+          }} error={errors.expiresAt} />}
       <div className="form-grid">
         <TextArea
           label="IP allowlist (optional)"
           value={allowlist}
-          onChange={(e) => setAllowlist(e.target.value)}
+          onChange={(e) => {
+            setAllowlist(e.target.value);
+            clear('ipAllowlist');
+          }}
           error={errors.ipAllowlist}
           rows={3}
           hint="One IP address or CIDR range per line. Empty: any address."
@@ -158,7 +172,10 @@ function KeyForm({
           label="Daily credit cap (optional)"
           inputMode="numeric"
           value={creditCap}
-          onChange={(e) => setCreditCap(e.target.value)}
+          onChange={(e) => {
+            setCreditCap(e.target.value);
+            clear('dailyCreditLimit');
+          }}
           error={errors.dailyCreditLimit}
           hint="Credits this key may spend per UTC day. Empty: no cap."
         />

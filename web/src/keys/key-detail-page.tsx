@@ -10,6 +10,7 @@ import { Empty, Loading, ProblemPanel } from '../components/States.js';
 import { PageHeader } from '../layout.js';
 import { permissionsOf } from '../session/permissions.js';
 import { useMe } from '../session/session.js';
+import { useTeamNames } from '../team/queries.js';
 import { RevokeDialog, RotateDialog } from './key-actions.js';
 import { KeyEditForm } from './key-edit-form.js';
 import { capOf, creatorOf, effectiveScopesOf, LastUsed, lostScopesOf, ScopeList } from './key-format.js';
@@ -43,6 +44,7 @@ type Action = 'rotate' | 'revoke' | 'edit' | undefined;
 function KeyDetail({ apiKey }: { apiKey: ApiKeyView }) {
   const me = useMe();
   const can = permissionsOf(me.role);
+  const teamNames = useTeamNames(can.manageTeam);
   const [action, setAction] = useState<Action>();
   const [newSecret, setNewSecret] = useState<string>();
   const active = apiKey.status === 'ACTIVE';
@@ -97,7 +99,7 @@ function KeyDetail({ apiKey }: { apiKey: ApiKeyView }) {
             )}
             <dt>Created</dt>
             <dd>
-              {formatDateTime(apiKey.createdAt)} by {creatorOf(apiKey, me.userId)}
+              {formatDateTime(apiKey.createdAt)} by {creatorOf(apiKey, me.userId, teamNames)}
             </dd>
             <dt>Last used</dt>
             <dd>

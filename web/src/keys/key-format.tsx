@@ -43,9 +43,11 @@ export function LastUsed({ apiKey: key }: { apiKey: ApiKeyView }) {
   );
 }
 
-export function creatorOf(key: ApiKeyView, myUserId: string): string {
-  if (key.creator) return key.createdBy === myUserId ? `${key.creator.name} (you)` : key.creator.name;
-  return key.createdBy === myUserId ? 'You' : `User ${key.createdBy.slice(0, 8)}…`;
+/** The creator's name: from the key (API 1.1), else from the team list (owners can read it). */
+export function creatorOf(key: ApiKeyView, myUserId: string, teamNames?: ReadonlyMap<string, string>): string {
+  const name = key.creator?.name ?? teamNames?.get(key.createdBy);
+  if (key.createdBy === myUserId) return name ? `${name} (you)` : 'You';
+  return name ?? 'Another team member';
 }
 
 export const capOf = (key: ApiKeyView) => (key.dailyCreditLimit === null ? 'No cap' : `${key.dailyCreditLimit} credits/day`);

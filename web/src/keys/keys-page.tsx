@@ -9,6 +9,7 @@ import { Empty, Loading, ProblemPanel } from '../components/States.js';
 import { PageHeader } from '../layout.js';
 import { permissionsOf } from '../session/permissions.js';
 import { useMe } from '../session/session.js';
+import { useTeamNames } from '../team/queries.js';
 import { capOf, creatorOf, effectiveScopesOf, LastUsed, lostScopesOf, ScopeList } from './key-format.js';
 import { keyListQuery, type KeyStatusFilter, matchesFilters } from './queries.js';
 
@@ -30,6 +31,7 @@ export function parseKeyFilters(search: Record<string, unknown>): KeyFilters {
 export function KeysPage() {
   const me = useMe();
   const can = permissionsOf(me.role);
+  const teamNames = useTeamNames(can.manageTeam);
   const filters = useSearch({ from: '/keys' });
   const navigate = useNavigate({ from: '/keys' });
   const q = filters.q ?? '';
@@ -110,7 +112,7 @@ export function KeysPage() {
                       <ScopeList scopes={effectiveScopesOf(key)} />
                       {lost.length > 0 && <p className="field-hint">Requested but cut by the creator's role: {lost.join(', ')}</p>}
                     </td>
-                    <td data-label="Creator">{creatorOf(key, me.userId)}</td>
+                    <td data-label="Creator">{creatorOf(key, me.userId, teamNames)}</td>
                     <td data-label="Last used">
                       <LastUsed apiKey={key} />
                     </td>

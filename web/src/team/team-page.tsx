@@ -3,7 +3,8 @@ import { type FormEvent, useState } from 'react';
 import { ok, type Role, type Schemas } from '../../../sdk/index.js';
 import { api } from '../api/client.js';
 import { fieldErrorsOf } from '../api/problems.js';
-import { checkEmail, checkName, checkPassword, type FieldErrors, withoutEmpty } from '../auth/validation.js';
+import { checkEmail, checkName, checkPassword, withoutEmpty } from '../auth/validation.js';
+import { useFieldErrors } from '../components/use-field-errors.js';
 import { Button } from '../components/Button.js';
 import { Dialog } from '../components/Dialog.js';
 import { SelectField, TextField } from '../components/Field.js';
@@ -191,10 +192,13 @@ function RemoveDialog({ user, activeKeys, onClose }: { user: User; activeKeys: n
 function AddUserForm({ onDone }: { onDone: () => void }) {
   const queryClient = useQueryClient();
   const [input, setInput] = useState({ name: '', email: '', password: '', role: 'member' as Role });
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const { errors, setErrors, clear } = useFieldErrors();
   const [failure, setFailure] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const set = (field: keyof typeof input) => (event: { target: { value: string } }) => setInput({ ...input, [field]: event.target.value });
+  const set = (field: keyof typeof input) => (event: { target: { value: string } }) => {
+    setInput({ ...input, [field]: event.target.value });
+    clear(field);
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
