@@ -14,11 +14,17 @@ const PASSWORD = 'correct horse battery staple';
 const email = (who: string) => `${who}-${randomUUID().slice(0, 8)}@acme-vans.example`;
 
 /** Runs a snippet the way a person would after pasting it; returns what it printed. */
-async function runSnippet(kind: 'curl' | 'node' | 'python', code: string): Promise<string> {
+async function runSnippet(kind: 'curl' | 'node' | 'python' | 'shell', code: string, env: Record<string, string> = {}): Promise<string> {
   const [command, args] =
-    kind === 'curl' ? ['bash', ['-c', `${code} -w '\\n%{http_code}'`]] : kind === 'node' ? [process.execPath, ['-e', code]] : ['python3', ['-c', code]];
+    kind === 'curl'
+      ? ['bash', ['-c', `${code} -w '\\n%{http_code}'`]]
+      : kind === 'shell'
+        ? ['bash', ['-c', code]]
+        : kind === 'node'
+          ? [process.execPath, ['-e', code]]
+          : ['python3', ['-c', code]];
   try {
-    return (await run(command, args, { timeout: 20_000 })).stdout;
+    return (await run(command, args, { timeout: 20_000, env: { ...process.env, ...env } })).stdout;
   } catch (error) {
     // python's urllib raises on 4xx: its message carries the status
     return String((error as { stdout?: string; stderr?: string }).stdout ?? '') + String((error as { stderr?: string }).stderr ?? '');
@@ -195,6 +201,13 @@ describe('the web console', () => {
     await owner.getByRole('heading', { name: 'Audit events' }).waitFor();
     await owner.getByText('api_key.create').waitFor();
     await checkPage(owner, 'key-detail');
+
+    // the API access page's token-exchange snippet works with the key in $FLEETGATE_API_KEY
+    await navLink(owner, 'API access').click();
+    const exchange = await copiedText(owner, 'Copy token snippet');
+    expect(JSON.parse(await runSnippet('shell', exchange, { FLEETGATE_API_KEY: secret }))).toMatchObject({ type: 'api_key', publicId });
+    await owner.goto(`/console/keys/${publicId}`);
+    await owner.getByRole('heading', { name: 'Depot tablet integration' }).waitFor();
   });
 
   it('rotates with a grace period (both secrets work), then revokes (both answer 401)', async () => {
