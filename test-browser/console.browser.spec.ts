@@ -206,11 +206,26 @@ describe('the web console', () => {
     await navLink(owner, 'API access').click();
     const exchange = await copiedText(owner, 'Copy token snippet');
     expect(JSON.parse(await runSnippet('shell', exchange, { FLEETGATE_API_KEY: secret }))).toMatchObject({ type: 'api_key', publicId });
+    // switching off asks first, saying how many keys stop
+    await owner.getByRole('switch', { name: 'API access is on' }).click();
+    const off = owner.getByRole('dialog', { name: 'Turn API access off?' });
+    await off.getByText('1 active key stops working at once').waitFor();
+    await checkPage(owner, 'api-access-off-dialog');
+    await off.getByRole('button', { name: 'Cancel' }).click();
+    await owner.getByRole('switch', { name: 'API access is on' }).waitFor();
     await owner.goto(`/console/keys/${publicId}`);
     await owner.getByRole('heading', { name: 'Depot tablet integration' }).waitFor();
   });
 
   it('rotates with a grace period (both secrets work), then revokes (both answer 401)', async () => {
+    // the edit form (saving needs API 1.1's PATCH, so only its look is checked here)
+    await owner.getByRole('button', { name: 'Edit', exact: true }).click();
+    const edit = owner.getByRole('form', { name: 'Edit key' });
+    expect(await edit.getByLabel('Name').inputValue()).toBe('Depot tablet integration');
+    expect(await edit.getByLabel('IP allowlist').inputValue()).toBe('127.0.0.1/32\n::1/128');
+    await checkPage(owner, 'key-edit');
+    await edit.getByRole('button', { name: 'Cancel' }).click();
+
     await owner.getByRole('button', { name: 'Rotate' }).click();
     const dialog = owner.getByRole('dialog', { name: 'Rotate “Depot tablet integration”' });
     await dialog.getByRole('radio', { name: 'Keep it working for 1 hour' }).check();

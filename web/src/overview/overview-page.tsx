@@ -36,29 +36,31 @@ export function OverviewPage() {
           <section className="card" aria-labelledby="role-heading">
             <h2 id="role-heading">Your role: {ROLE_LABELS[me.role]}</h2>
             <p>{ROLE_SUMMARIES[me.role]}</p>
-            <ul className="link-list">
-              {can.manageApiAccess && (
-                <li>
-                  <Link to="/api-access">Turn API access on or off and set the company allowlist</Link>
-                </li>
-              )}
-              {can.manageKeys && (
-                <li>
-                  <Link to="/keys/new">Create an API key</Link>
-                </li>
-              )}
-              {can.viewKeys && (
-                <li>
-                  <Link to="/keys">See the company's API keys</Link>
-                </li>
-              )}
-              {can.manageTeam && (
-                <li>
-                  <Link to="/team">Manage the team</Link>
-                </li>
-              )}
-              {!can.viewKeys && <li>Your role works with fleet data through the API and apps; there is nothing to manage here.</li>}
-            </ul>
+            {!can.viewKeys && <p className="muted">Your role works with fleet data through the API and apps; there is nothing to manage in this console.</p>}
+            {can.viewKeys && (
+              <ul className="link-list">
+                {can.manageApiAccess && (
+                  <li>
+                    <Link to="/api-access">Turn API access on or off and set the company allowlist</Link>
+                  </li>
+                )}
+                {can.manageKeys && (
+                  <li>
+                    <Link to="/keys/new">Create an API key</Link>
+                  </li>
+                )}
+                {can.viewKeys && (
+                  <li>
+                    <Link to="/keys">See the company's API keys</Link>
+                  </li>
+                )}
+                {can.manageTeam && (
+                  <li>
+                    <Link to="/team">Manage the team</Link>
+                  </li>
+                )}
+              </ul>
+            )}
           </section>
         </div>
       )}
