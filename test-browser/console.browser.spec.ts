@@ -368,12 +368,18 @@ describe('the web console', () => {
     await auditor.context().close();
   });
 
-  it('logs out: the session is gone, also after a reload', async () => {
+  it('logs out: the session is gone, also after a reload; logging in returns to the page asked for', async () => {
     await owner.getByRole('button', { name: 'Log out' }).click();
     await owner.getByText('You have logged out.').waitFor();
-    await owner.goto('/console/keys');
+    await owner.goto('/console/keys?status=all');
     await owner.getByRole('heading', { name: 'Log in to the console' }).waitFor();
-    expect(owner.url()).toContain('redirect=%2Fkeys');
+    expect(owner.url()).toContain('redirect=%2Fkeys%3Fstatus%3Dall');
+    // logging in again returns to the page asked for, filters included
+    await owner.getByLabel('E-mail').fill(ownerEmail);
+    await owner.getByLabel('Password').fill(PASSWORD);
+    await owner.getByRole('button', { name: 'Log in' }).click();
+    await owner.waitForURL('**/console/keys?status=all');
+    await owner.getByRole('link', { name: 'Depot tablet integration' }).waitFor();
     expect(ownerErrors).toEqual([]);
   });
 });

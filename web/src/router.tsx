@@ -32,7 +32,7 @@ const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/sign-in',
   validateSearch: (search: Record<string, unknown>): { redirect?: string; mode?: 'signup' } => ({
-    redirect: typeof search.redirect === 'string' && search.redirect.startsWith('/') ? search.redirect : undefined,
+    redirect: typeof search.redirect === 'string' && /^\/(?!\/)/.test(search.redirect) ? search.redirect : undefined,
     mode: search.mode === 'signup' ? 'signup' : undefined,
   }),
   component: SignInPage,

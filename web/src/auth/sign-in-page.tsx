@@ -13,7 +13,11 @@ export function SignInPage() {
   const { state } = useSession();
   const search = useSearch({ from: '/sign-in' });
   if (state.status === 'loading') return <Loading label="Checking your session…" />;
-  if (state.status === 'signed-in') return <Navigate to={search.redirect ?? '/'} replace />;
+  if (state.status === 'signed-in') {
+    // back to the page that asked for the sign-in, with its filters
+    const [path, query = ''] = (search.redirect ?? '/').split('?');
+    return <Navigate to={path} search={Object.fromEntries(new URLSearchParams(query))} replace />;
+  }
   const signingUp = search.mode === 'signup';
   return (
     <main id="main" className="auth">
