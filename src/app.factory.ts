@@ -12,6 +12,7 @@ import { setupOpenApi } from './platform/http/openapi.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './platform/database/embedded-postgres.js';
 import { runMigrations } from './platform/database/migrate.js';
 import { type AppLogger, createLogger, NestPinoLogger } from './platform/logging/logger.js';
+import { registerConsole } from './platform/http/console-static.js';
 
 export interface CreateAppOptions {
   config: AppConfig;
@@ -75,6 +76,7 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
       { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: false },
     );
     setupOpenApi(app);
+    registerConsole(app);
     await app.init();
     await fastify.ready();
     const close = async () => {

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../platform/operations/audited.decorator.js';
 import { CurrentPrincipal, UserRoles } from '../identity/authentication/access.decorators.js';
 import type { Principal } from '../identity/principal.js';
@@ -8,7 +8,7 @@ import { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { ROLES } from '../identity/scopes/scope-catalogue.js';
 import { AccountService } from './account.service.js';
 import { AccountResponse, UserResponse } from '../identity/directory/dto/directory.dto.js';
-import { ApiAccessRequest, CreateUserRequest, IpAllowlistRequest, UpdateUserRequest } from './dto/account.dto.js';
+import { ApiAccessRequest, CreateUserRequest, IpAllowlistRequest, UpdateUserRequest, UserPage } from './dto/account.dto.js';
 import { TeamService } from './team.service.js';
 
 @ApiTags('account')
@@ -21,6 +21,7 @@ export class AccountController {
 
   @Get()
   @UserRoles(...ROLES)
+  @ApiOkResponse({ type: AccountResponse })
   get(@CurrentPrincipal() principal: Principal): Promise<AccountResponse> {
     return this.account.get(principal);
   }
@@ -28,6 +29,7 @@ export class AccountController {
   @Put('api-access')
   @Audited('account.api_access.update')
   @UserRoles('owner')
+  @ApiOkResponse({ type: AccountResponse })
   setApiAccess(@CurrentPrincipal() principal: Principal, @Body() request: ApiAccessRequest): Promise<AccountResponse> {
     return this.account.setApiAccess(principal, request.enabled);
   }
@@ -35,12 +37,14 @@ export class AccountController {
   @Put('ip-allowlist')
   @Audited('account.ip_allowlist.update')
   @UserRoles('owner')
+  @ApiOkResponse({ type: AccountResponse })
   setIpAllowlist(@CurrentPrincipal() principal: Principal, @Body() request: IpAllowlistRequest): Promise<AccountResponse> {
     return this.account.setIpAllowlist(principal, request.cidrs);
   }
 
   @Get('users')
   @UserRoles('owner')
+  @ApiOkResponse({ type: UserPage })
   listUsers(@CurrentPrincipal() principal: Principal, @Query() page: PageQuery): Promise<Page<UserResponse>> {
     return this.team.list(principal, page);
   }
@@ -48,6 +52,7 @@ export class AccountController {
   @Post('users')
   @Audited('user.create')
   @UserRoles('owner')
+  @ApiCreatedResponse({ type: UserResponse })
   createUser(@CurrentPrincipal() principal: Principal, @Body() request: CreateUserRequest): Promise<UserResponse> {
     return this.team.create(principal, request);
   }
@@ -55,6 +60,7 @@ export class AccountController {
   @Patch('users/:id')
   @Audited('user.update')
   @UserRoles('owner')
+  @ApiOkResponse({ type: UserResponse })
   updateUser(
     @CurrentPrincipal() principal: Principal,
     @Param('id', IdParamPipe) id: string,
@@ -67,6 +73,7 @@ export class AccountController {
   @Audited('user.remove')
   @HttpCode(204)
   @UserRoles('owner')
+  @ApiNoContentResponse({ description: 'Removed; their API keys are revoked with them.' })
   removeUser(@CurrentPrincipal() principal: Principal, @Param('id', IdParamPipe) id: string): Promise<void> {
     return this.team.remove(principal, id);
   }

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES, type Role } from '../../identity/scopes/scope-catalogue.js';
 import { normaliseEmail, PASSWORD_MIN_LENGTH } from '../../identity/sessions/dto/auth.dto.js';
+import { UserResponse } from '../../identity/directory/dto/directory.dto.js';
 
 export class ApiAccessRequest {
   @ApiProperty() @IsBoolean()
@@ -35,4 +36,9 @@ export class UpdateUserRequest {
 
   @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES)
   role?: Role;
+}
+
+export class UserPage {
+  @ApiProperty({ type: [UserResponse] }) data!: UserResponse[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }

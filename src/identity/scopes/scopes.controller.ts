@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Public } from '../authentication/access.decorators.js';
 import { ALL_SCOPES, IMPLIED_SCOPES, PRESETS, SCOPE_DESCRIPTIONS, type Scope } from './scope-catalogue.js';
 
@@ -33,6 +33,7 @@ const CATALOGUE: ScopeCatalogueResponse = {
 export class ScopesController {
   @Get()
   @Public()
+  @ApiOkResponse({ type: ScopeCatalogueResponse })
   catalogue(): ScopeCatalogueResponse {
     return CATALOGUE;
   }

@@ -65,6 +65,12 @@ export class RefreshTokenService {
     return outcome;
   }
 
+  /** Log-out: revokes the token's whole family. An unknown token is no error (nothing to revoke). */
+  async revokeFamily(token: string): Promise<void> {
+    const row = await this.uow.repository(RefreshToken).findOne({ where: { tokenHash: hashToken(token) } });
+    if (row) await this.uow.repository(RefreshToken).update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
   /** Revokes every refresh token of a subject (e.g. a removed user). */
   async revokeAllForUser(userId: string): Promise<void> {
     await this.uow.repository(RefreshToken).update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });

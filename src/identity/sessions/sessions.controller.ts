@@ -1,11 +1,13 @@
-import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Ip, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated, CurrentPrincipal, Public } from '../authentication/access.decorators.js';
 import type { Principal } from '../principal.js';
 import { SessionsService } from './sessions.service.js';
 import { SignupResponse } from '../directory/dto/directory.dto.js';
-import { LoginRequest, RefreshRequest, SignupRequest, TokenPairResponse } from './dto/auth.dto.js';
+import { LoginRequest, LogoutRequest, RefreshRequest, SignupRequest, TokenPairResponse } from './dto/auth.dto.js';
 import { MeResponse } from './dto/me.dto.js';
+import { clearSessionCookie, optionalRefreshTokenFrom, refreshTokenFrom, SessionCookieInterceptor } from './session-cookie.js';
 import { TokenRefreshService } from './token-refresh.service.js';
 
 @ApiTags('auth')
@@ -18,6 +20,8 @@ export class SessionsController {
 
   @Post('signup')
   @Public()
+  @UseInterceptors(SessionCookieInterceptor)
+  @ApiCreatedResponse({ type: SignupResponse })
   signup(@Body() request: SignupRequest): Promise<SignupResponse> {
     return this.auth.signup(request);
   }
@@ -25,6 +29,8 @@ export class SessionsController {
   @Post('login')
   @HttpCode(200)
   @Public()
+  @UseInterceptors(SessionCookieInterceptor)
+  @ApiOkResponse({ type: TokenPairResponse })
   login(@Body() request: LoginRequest): Promise<TokenPairResponse> {
     return this.auth.login(request);
   }
@@ -32,12 +38,25 @@ export class SessionsController {
   @Post('refresh')
   @HttpCode(200)
   @Public()
-  refresh(@Body() request: RefreshRequest, @Ip() ip: string): Promise<TokenPairResponse> {
-    return this.tokenRefresh.refresh(request.refreshToken, ip);
+  @UseInterceptors(SessionCookieInterceptor)
+  @ApiOkResponse({ type: TokenPairResponse })
+  refresh(@Body() request: RefreshRequest, @Req() http: FastifyRequest, @Ip() ip: string): Promise<TokenPairResponse> {
+    return this.tokenRefresh.refresh(refreshTokenFrom(http, request.refreshToken), ip);
+  }
+
+  /** Ends a sign-in: revokes the refresh token's family and clears the session cookie. */
+  @Post('logout')
+  @HttpCode(204)
+  @Public()
+  @ApiNoContentResponse({ description: 'Signed out (also when the token was unknown or already revoked).' })
+  async logout(@Body() request: LogoutRequest, @Req() http: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.tokenRefresh.logout(optionalRefreshTokenFrom(http, request.refreshToken));
+    clearSessionCookie(http, reply);
   }
 
   @Get('me')
   @Authenticated()
+  @ApiOkResponse({ type: MeResponse })
   me(@CurrentPrincipal() principal: Principal): MeResponse {
     return MeResponse.of(principal);
   }

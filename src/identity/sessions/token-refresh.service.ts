@@ -22,4 +22,9 @@ export class TokenRefreshService {
     const principal = await this.keys.principalForRefresh(subject.apiKeyPublicId, subject.companyId, subject.apiKeyGeneration, ip);
     return { accessToken: this.accessTokens.signKeyToken(principal), refreshToken, tokenType: 'Bearer', expiresIn: KEY_TOKEN_TTL_SECONDS };
   }
+
+  /** `POST /v1/auth/logout`: the token's family stops refreshing; no token, or an unknown one, is a no-op. */
+  async logout(token: string | undefined): Promise<void> {
+    if (token !== undefined) await this.refreshTokens.revokeFamily(token);
+  }
 }

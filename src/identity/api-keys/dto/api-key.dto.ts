@@ -57,7 +57,7 @@ export class CreateApiKeyRequest {
   @IsOptional() @Transform(commaList) @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(64, { each: true })
   ipAllowlist?: string[];
 
-  @ApiPropertyOptional({ minimum: 0, nullable: true, description: 'Credits this key may spend per UTC day; omitted = no cap.' })
+  @ApiPropertyOptional({ type: Number, minimum: 0, nullable: true, description: 'Credits this key may spend per UTC day; omitted = no cap.' })
   @IsOptional() @IsInt() @Min(0)
   dailyCreditLimit?: number | null;
 }

@@ -1,0 +1,163 @@
+import { Link, Navigate, useSearch } from '@tanstack/react-router';
+import { type FormEvent, useState } from 'react';
+import { fieldErrorsOf } from '../api/problems.js';
+import { Button } from '../components/Button.js';
+import { TextField } from '../components/Field.js';
+import { Loading, ProblemPanel } from '../components/States.js';
+import { useSession } from '../session/session.js';
+import { useFieldErrors } from '../components/use-field-errors.js';
+import { validateSignUp, type FieldErrors } from './validation.js';
+
+/** Log in and sign up. Both start a cookie session (the refresh token never reaches this page). */
+export function SignInPage() {
+  const { state } = useSession();
+  const search = useSearch({ from: '/sign-in' });
+  if (state.status === 'loading') return <Loading label="Checking your session…" />;
+  if (state.status === 'signed-in') {
+    // back to the page that asked for the sign-in, with its filters
+    const [path, query = ''] = (search.redirect ?? '/').split('?');
+    return <Navigate to={path} search={Object.fromEntries(new URLSearchParams(query))} replace />;
+  }
+  const signingUp = search.mode === 'signup';
+  return (
+    <main id="main" className="auth">
+      <div className="auth-card">
+        <p className="brand auth-brand">
+          <span className="brand-mark" aria-hidden="true">
+            F
+          </span>
+          Fleetgate
+        </p>
+        <h1>{signingUp ? 'Create your company account' : 'Log in to the console'}</h1>
+        {state.notice && (
+          <p className="notice" role="status">
+            {state.notice}
+          </p>
+        )}
+        {signingUp ? <SignUpForm /> : <LogInForm />}
+        <p className="auth-switch">
+          {signingUp ? (
+            <>
+              Already have an account?{' '}
+              <Link to="/sign-in" search={{ redirect: search.redirect }}>
+                Log in
+              </Link>
+            </>
+          ) : (
+            <>
+              New to Fleetgate?{' '}
+              <Link to="/sign-in" search={{ redirect: search.redirect, mode: 'signup' }}>
+                Sign up
+              </Link>
+            </>
+          )}
+        </p>
+      </div>
+    </main>
+  );
+}
+
+function LogInForm() {
+  const { logIn } = useSession();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const { errors, setErrors, clear } = useFieldErrors();
+  const [failure, setFailure] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const found: FieldErrors = {};
+    if (!email.trim()) found.email = 'Enter your e-mail address.';
+    if (!password) found.password = 'Enter your password.';
+    setErrors(found);
+    if (Object.keys(found).length) return;
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      await logIn(email.trim(), password);
+    } catch (error) {
+      setFailure(error);
+      setErrors(fieldErrorsOf(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={(event) => void submit(event)} noValidate>
+      {failure !== undefined && <ProblemPanel error={failure} />}
+      <TextField label="E-mail" type="email" autoComplete="username" value={email} onChange={(e) => {
+          setEmail(e.target.value);
+          clear('email');
+        }} error={errors.email} required />
+      <TextField
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={(e) => {
+          setPassword(e.target.value);
+          clear('password');
+        }}
+        error={errors.password}
+        required
+      />
+      <Button type="submit" variant="primary" busy={busy} className="btn-block">
+        Log in
+      </Button>
+    </form>
+  );
+}
+
+function SignUpForm() {
+  const { signUp } = useSession();
+  const [input, setInput] = useState({ companyName: '', name: '', email: '', password: '' });
+  const { errors, setErrors, clear } = useFieldErrors();
+  const [failure, setFailure] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const set = (field: keyof typeof input) => (event: { target: { value: string } }) => {
+    setInput({ ...input, [field]: event.target.value });
+    clear(field);
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const found = validateSignUp(input);
+    setErrors(found);
+    if (Object.keys(found).length) return;
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      await signUp({ ...input, companyName: input.companyName.trim(), name: input.name.trim(), email: input.email.trim() });
+    } catch (error) {
+      setFailure(error);
+      setErrors(fieldErrorsOf(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={(event) => void submit(event)} noValidate>
+      {failure !== undefined && <ProblemPanel error={failure} />}
+      <TextField label="Company name" autoComplete="organization" value={input.companyName} onChange={set('companyName')} error={errors.companyName} required />
+      <TextField label="Your name" autoComplete="name" value={input.name} onChange={set('name')} error={errors.name} required />
+      <TextField label="E-mail" type="email" autoComplete="username" value={input.email} onChange={set('email')} error={errors.email} required />
+      <TextField
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        value={input.password}
+        onChange={set('password')}
+        error={errors.password}
+        hint="At least 12 characters."
+        required
+      />
+      <p className="field-hint">Your company starts with 10 welcome credits and API access off.</p>
+      <Button type="submit" variant="primary" busy={busy} className="btn-block">
+        Create account
+      </Button>
+    </form>
+  );
+}

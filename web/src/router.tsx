@@ -1,0 +1,99 @@
+import { createRootRoute, createRoute, createRouter, Navigate, Outlet } from '@tanstack/react-router';
+import { ApiAccessPage } from './access/api-access-page.js';
+import { SignInPage } from './auth/sign-in-page.js';
+import { Forbidden, Layout, NotFound } from './layout.js';
+import { KeyCreatePage } from './keys/key-create-page.js';
+import { KeyDetailPage } from './keys/key-detail-page.js';
+import { KeysPage, parseKeyFilters } from './keys/keys-page.js';
+import { OverviewPage } from './overview/overview-page.js';
+import { permissionsOf, type Permissions } from './session/permissions.js';
+import { useSession } from './session/session.js';
+import { Loading } from './components/States.js';
+import { TeamPage } from './team/team-page.js';
+
+const rootRoute = createRootRoute({
+  component: Outlet,
+  notFoundComponent: NotFound,
+});
+
+/** Pages behind the sign-in; `allowed` hides a page from roles that may not use it. */
+function Gate({ allowed, page: Page }: { allowed?: (permissions: Permissions) => boolean; page: () => React.JSX.Element }) {
+  const { state } = useSession();
+  if (state.status === 'loading') return <Loading label="Signing you in…" />;
+  if (state.status === 'signed-out') {
+    const redirect = window.location.pathname.replace(/^\/console/, '') + window.location.search;
+    return <Navigate to="/sign-in" search={{ redirect: redirect === '/' ? undefined : redirect }} replace />;
+  }
+  const permitted = !allowed || allowed(permissionsOf(state.me.role));
+  return <Layout>{permitted ? <Page /> : <Forbidden />}</Layout>;
+}
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: (search: Record<string, unknown>): { redirect?: string; mode?: 'signup' } => ({
+    redirect: typeof search.redirect === 'string' && /^\/(?!\/)/.test(search.redirect) ? search.redirect : undefined,
+    mode: search.mode === 'signup' ? 'signup' : undefined,
+  }),
+  component: SignInPage,
+});
+
+const overviewRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  component: () => <Gate page={OverviewPage} />,
+});
+
+const apiAccessRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/api-access',
+  component: () => <Gate allowed={(can) => can.manageApiAccess} page={ApiAccessPage} />,
+});
+
+const keysRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/keys',
+  validateSearch: parseKeyFilters,
+  component: () => <Gate allowed={(can) => can.viewKeys} page={KeysPage} />,
+});
+
+const keyCreateRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/keys/new',
+  component: () => <Gate allowed={(can) => can.manageKeys} page={KeyCreatePage} />,
+});
+
+const keyDetailRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/keys/$publicId',
+  component: () => <Gate allowed={(can) => can.viewKeys} page={KeyDetailPage} />,
+});
+
+const teamRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/team',
+  component: () => <Gate allowed={(can) => can.manageTeam} page={TeamPage} />,
+});
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  overviewRoute,
+  apiAccessRoute,
+  keysRoute,
+  keyCreateRoute,
+  keyDetailRoute,
+  teamRoute,
+]);
+
+export const router = createRouter({
+  routeTree,
+  basepath: '/console',
+  defaultPreload: false,
+  scrollRestoration: true,
+});
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
