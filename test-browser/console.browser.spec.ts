@@ -65,7 +65,9 @@ describe('the web console', () => {
   const people = { member: email('mia'), auditor: email('ada'), admin: email('sam') };
 
   beforeAll(async () => {
-    [server, chromium] = await Promise.all([startServer(), launchChromium()]);
+    // one after the other, so a failed browser launch cannot leave the server running unowned
+    server = await startServer();
+    chromium = await launchChromium();
     browser = chromium.browser;
     owner = await (await newPersonContext(browser, server.baseUrl)).newPage();
     ownerErrors = collectConsoleErrors(owner);

@@ -61,7 +61,7 @@ function ApiSwitch({ account }: { account: Account }) {
 
   return (
     <section className="card" aria-labelledby="switch-heading">
-      <h2 id="switch-heading">API access</h2>
+      <h2 id="switch-heading">On or off</h2>
       <p>
         {account.apiEnabled
           ? 'On: API keys and key tokens of your company are accepted.'

@@ -154,7 +154,7 @@ function SignUpForm() {
         hint="At least 12 characters."
         required
       />
-      <p className="field-hint">Your company starts with 10 welcome credits and API access off.</p>
+      <p className="field-hint auth-note">Your company starts with 10 welcome credits and API access off.</p>
       <Button type="submit" variant="primary" busy={busy} className="btn-block">
         Create account
       </Button>
