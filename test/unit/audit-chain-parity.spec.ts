@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import * as verifierChain from '#audit-verify/chain.js';
+import * as serverChain from '../../src/audit/audit-chain.js';
+import { toChained } from '../../src/audit/audit-event.entity.js';
+import { auditChain, auditRow, exportLine, random } from '../support/audit-exports.js';
+
+// Until src/audit/audit-chain.ts delegates to tools/audit-verify/lib/chain.js, two copies exist: these
+// tests keep them byte-identical, and prove an export line carries everything the hash covers.
+describe('the verifier hashes exactly as the server', () => {
+  const company = '019a0000-0000-7000-8000-0000000000aa';
+
+  it('uses the same genesis hash', () => {
+    expect(verifierChain.GENESIS_HASH).toBe(serverChain.GENESIS_HASH);
+  });
+
+  it('canonicalises and hashes 5,000 varied events identically', () => {
+    const next = random(42);
+    for (let seq = 1; seq <= 5000; seq += 1) {
+      const event = toChained(auditRow(company, seq, next));
+      const prevHash = seq === 1 ? serverChain.GENESIS_HASH : Math.floor(next() * 2 ** 52).toString(16).padStart(64, '0');
+      expect(verifierChain.canonicalEvent(event)).toBe(serverChain.canonicalEvent(event));
+      expect(verifierChain.chainHash(event, prevHash)).toBe(serverChain.chainHash(event, prevHash));
+    }
+  });
+
+  it('recomputes every stored hash from the exported NDJSON line alone (ISO occurredAt, actor without publicId)', () => {
+    for (const row of auditChain(company, 2000, 7)) {
+      const line = JSON.parse(exportLine(row)) as verifierChain.CanonicalEventInput & { prevHash: string; hash: string };
+      expect(verifierChain.chainHash(line, line.prevHash)).toBe(row.hash);
+    }
+  });
+
+  it('treats an omitted actor.publicId as null, as the export omits it for users', () => {
+    const event = toChained(auditRow(company, 1, random(3)));
+    const user = { ...event, actor: { type: 'user' as const, id: event.actor.id, name: event.actor.name, publicId: null } };
+    const { publicId: _omitted, ...actorWithoutKey } = user.actor;
+    expect(verifierChain.canonicalEvent({ ...user, actor: actorWithoutKey })).toBe(serverChain.canonicalEvent(user));
+  });
+
+  it('hashes an ISO string occurredAt as given, so a reformatted timestamp does not verify', () => {
+    const event = toChained(auditRow(company, 1, random(4)));
+    const exact = verifierChain.chainHash({ ...event, occurredAt: event.occurredAt.toISOString() }, serverChain.GENESIS_HASH);
+    expect(exact).toBe(serverChain.chainHash(event, serverChain.GENESIS_HASH));
+    const reformatted = event.occurredAt.toISOString().replace('Z', '+00:00');
+    expect(verifierChain.chainHash({ ...event, occurredAt: reformatted }, serverChain.GENESIS_HASH)).not.toBe(exact);
+  });
+});
