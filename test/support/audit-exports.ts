@@ -15,7 +15,11 @@ export function random(seed: number): () => number {
   };
 }
 
-const hex = (next: () => number, length: number) => Array.from({ length }, () => Math.floor(next() * 16).toString(16)).join('');
+function hex(next: () => number, length: number): string {
+  let text = '';
+  while (text.length < length) text += Math.floor(next() * 2 ** 32).toString(16).padStart(8, '0');
+  return text.slice(0, length);
+}
 const uuid = (next: () => number) => `${hex(next, 8)}-${hex(next, 4)}-7${hex(next, 3)}-8${hex(next, 3)}-${hex(next, 12)}`;
 const pick = <T>(next: () => number, values: readonly T[]): T => values[Math.floor(next() * values.length)];
 

@@ -1,30 +1,51 @@
 // Verifies an NDJSON audit export in one streaming pass: every hash, the prevHash links from seq 1, every
 // checkpoint signature, and that each checkpoint (in the export or saved earlier) is on the chain.
 import * as fs from 'node:fs';
-import * as readline from 'node:readline';
 import { chainHash, GENESIS_HASH } from './chain.js';
 import { signatureProblem } from './inputs.js';
 
 const short = (hash) => (typeof hash === 'string' ? `${hash.slice(0, 12)}…` : String(hash));
 
-/** Calls onLine(text, lineNumber) for every line of a file (or stdin for '-'), holding one line at a time. */
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Calls onLine(text, lineNumber) for every line of a file (or stdin for '-'), holding one chunk at a time.
+ * Splits bytes at LF itself (a UTF-8 sequence never contains 0x0A), several times faster than node:readline.
+ */
 export function forEachLine(path, onLine) {
   return new Promise((resolve, reject) => {
     const input = path === '-' ? process.stdin : fs.createReadStream(path, { highWaterMark: 1 << 20 });
-    input.on('error', reject);
-    const lines = readline.createInterface({ input, crlfDelay: Infinity });
+    let rest;
     let lineNumber = 0;
-    lines.on('line', (line) => {
+    const emit = (buffer, start, end) => {
       lineNumber += 1;
+      onLine(buffer.toString('utf8', start, end > start && buffer[end - 1] === 13 ? end - 1 : end), lineNumber);
+    };
+    input.on('data', (chunk) => {
       try {
-        onLine(line, lineNumber);
+        const buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
+        let start = 0;
+        let newline;
+        while ((newline = buffer.indexOf(10, start)) !== -1) {
+          emit(buffer, start, newline);
+          start = newline + 1;
+        }
+        rest = start < buffer.length ? buffer.subarray(start) : undefined;
+        if (rest && rest.length > MAX_LINE_BYTES) throw new Error(`line ${lineNumber + 1} is longer than ${MAX_LINE_BYTES} bytes`);
       } catch (error) {
-        lines.close();
         input.destroy();
         reject(error);
       }
     });
-    lines.on('close', () => resolve(lineNumber));
+    input.on('end', () => {
+      try {
+        if (rest) emit(rest, 0, rest.length);
+        resolve(lineNumber);
+      } catch (error) {
+        reject(error);
+      }
+    });
+    input.on('error', reject);
   });
 }
 
