@@ -43,7 +43,7 @@ function file(content: string | object): string {
 const ndjson = (...parts: Array<AuditEvent[] | Checkpoint | string>) =>
   file(parts.map((part) => (typeof part === 'string' ? part : Array.isArray(part) ? part.map(exportLine).join('') : checkpointLine(part))).join(''));
 
-interface Failure { code: string; companyId?: string; seq?: number; message: string }
+interface Failure { code: string; companyId?: string; seq?: number; checkpointSeq?: number; line?: number; message: string }
 interface Report {
   valid: boolean;
   companies: Array<{ companyId: string; events: number; checked: number; lastSeq: number; checkpointsVerified: number; firstBadSeq: number | null }>;
@@ -93,7 +93,7 @@ describe('fleetgate-audit-verify', () => {
     it('prints a short human summary', async () => {
       const result = await run(['verify', ndjson(chain, checkpointOf(chain[39])), '--keys', file(KEYS)]);
       expect(result.code).toBe(0);
-      expect(result.stdout).toContain(`Company ${COMPANY}: 40 of 40 events verified (seq 1–40`);
+      expect(result.stdout).toContain(`Company ${COMPANY}: 40 events; hashes and links verified for seq 1–40 (head ${chain[39].hash.slice(0, 16)}…); 1 checkpoint on the chain\n`);
       expect(result.stdout).toContain('Checkpoints: 1 verified, 0 failed, 0 not checked (1 in the export, 0 saved)');
       expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('Result: OK');
     });
@@ -173,7 +173,8 @@ describe('fleetgate-audit-verify', () => {
     it('fails a deleted tail when a saved checkpoint lies beyond the end, naming the first missing seq', async () => {
       const report = await verify(ndjson(chain.slice(0, 30)), [file(checkpointOf(chain[34]))]);
       expect(report.code).toBe(1);
-      expect(firstFailure(report)).toMatchObject({ code: 'checkpoint_beyond_end', seq: 31 });
+      expect(firstFailure(report)).toMatchObject({ code: 'checkpoint_beyond_end', seq: 31, checkpointSeq: 35 });
+      expect(report.companies[0].firstBadSeq).toBe(31);
       expect(firstFailure(report).message).toContain('events 31–35 were deleted');
     });
 
@@ -225,18 +226,20 @@ describe('fleetgate-audit-verify', () => {
       const forged = { ...checkpointOf(chain[19]), hash: chain[18].hash };
       const report = await verify(ndjson(chain.slice(0, 10), forged, chain.slice(10)));
       expect(report.code).toBe(1);
-      expect(firstFailure(report)).toMatchObject({ code: 'bad_signature', seq: 20 });
+      expect(firstFailure(report)).toMatchObject({ code: 'bad_signature', checkpointSeq: 20 });
+      expect(firstFailure(report).seq).toBeUndefined();
+      expect(report.companies[0].firstBadSeq).toBeNull();
     });
 
     it('fails a checkpoint signed by a kid the keys file does not list', async () => {
       const report = await verify(ndjson(chain), [file(checkpointOf(chain[19], undefined, unpublishedKey))]);
       expect(report.code).toBe(1);
-      expect(firstFailure(report)).toMatchObject({ code: 'unknown_kid', seq: 20 });
+      expect(firstFailure(report)).toMatchObject({ code: 'unknown_kid', checkpointSeq: 20 });
     });
 
     it('fails a checkpoint signed outside its key\'s validity', async () => {
       const report = await verify(ndjson(chain, checkpointOf(chain[39], at('2026-04-01T00:00:00Z'), retiredKey)));
-      expect(firstFailure(report)).toMatchObject({ code: 'key_not_valid_at_signed_at', seq: 40 });
+      expect(firstFailure(report)).toMatchObject({ code: 'key_not_valid_at_signed_at', checkpointSeq: 40 });
     });
 
     it('fails a malformed checkpoint line', async () => {
@@ -252,8 +255,9 @@ describe('fleetgate-audit-verify', () => {
       expect(report.code).toBe(1);
     });
 
-    it('fails a line that is not JSON, and an empty export', async () => {
+    it('fails a line that is not JSON, a line of an unknown type, and an empty export', async () => {
       expect(firstFailure(await verify(ndjson(chain.slice(0, 3), '{"id":\n', chain.slice(3))))).toMatchObject({ code: 'malformed_line' });
+      expect(firstFailure(await verify(ndjson(chain, '{"type":"head","seq":40}\n')))).toMatchObject({ code: 'malformed_line', line: 41 });
       expect(firstFailure(await verify(ndjson('')))).toMatchObject({ code: 'empty_export' });
     });
 
@@ -261,7 +265,7 @@ describe('fleetgate-audit-verify', () => {
       const stdin = [...chain.map(exportLine), checkpointLine(checkpointOf(chain[4]))].join('');
       const result = await run(['verify', '-', '--keys', file(KEYS), '--json'], { stdin });
       expect(result.code).toBe(1);
-      expect(firstFailure(JSON.parse(result.stdout) as Report)).toMatchObject({ code: 'checkpoint_unverifiable', seq: 5 });
+      expect(firstFailure(JSON.parse(result.stdout) as Report)).toMatchObject({ code: 'checkpoint_unverifiable', checkpointSeq: 5 });
     });
   });
 

@@ -49,25 +49,25 @@ function readInput(path, what) {
 }
 
 const count = (n) => n.toLocaleString('en-GB');
+const plural = (n, noun) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
 const MAX_LISTED = 20;
 
 function summary(report) {
   const lines = [`Export: ${report.input}`];
   for (const company of report.companies) {
-    const range = company.checked > 0 ? ` (seq 1–${count(company.lastSeq)}, head ${company.lastHash.slice(0, 16)}…)` : '';
-    lines.push(`Company ${company.companyId}: ${count(company.checked)} of ${count(company.events)} events verified${range}; ` +
-      `${count(company.checkpointsVerified)} checkpoints on the chain${company.firstBadSeq !== null ? `; first bad seq ${company.firstBadSeq}` : ''}`);
+    const chain = company.checked > 0 ? `hashes and links verified for seq 1–${count(company.lastSeq)} (head ${company.lastHash.slice(0, 16)}…)` : 'no event verified';
+    lines.push(`Company ${company.companyId}: ${plural(company.events, 'event')}; ${chain}; ` +
+      `${plural(company.checkpointsVerified, 'checkpoint')} on the chain${company.firstBadSeq !== null ? `; first bad seq ${company.firstBadSeq}` : ''}`);
   }
   const byStatus = (status) => report.checkpoints.filter((checkpoint) => checkpoint.status === status).length;
   const saved = report.checkpoints.filter((checkpoint) => !checkpoint.source.startsWith('export line')).length;
   lines.push(`Checkpoints: ${count(byStatus('verified'))} verified, ${count(byStatus('failed'))} failed, ${count(byStatus('not_checked'))} not checked ` +
     `(${count(report.checkpoints.length - saved)} in the export, ${count(saved)} saved)`);
   for (const failure of report.failures.slice(0, MAX_LISTED)) {
-    lines.push(`FAIL ${failure.code}${failure.companyId ? ` company ${failure.companyId}` : ''}${Number.isInteger(failure.seq) ? ` seq ${failure.seq}` : ''}: ` +
-      `${failure.message}${failure.source && !failure.message.includes(failure.source) ? ` (${failure.source})` : ''}`);
+    lines.push(`FAIL ${failure.code}${failure.companyId ? ` company ${failure.companyId}` : ''}${Number.isInteger(failure.seq) ? ` seq ${failure.seq}` : ''}: ${failure.message}`);
   }
   if (report.failures.length > MAX_LISTED) lines.push(`… and ${count(report.failures.length - MAX_LISTED)} more failures (--json lists them all)`);
-  lines.push(report.valid ? 'Result: OK' : `Result: FAILED (${count(report.failures.length)} ${report.failures.length === 1 ? 'failure' : 'failures'})`);
+  lines.push(report.valid ? 'Result: OK' : `Result: FAILED (${plural(report.failures.length, 'failure')})`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,8 +1,10 @@
 export interface VerifyFailure {
   code: string;
   companyId?: string;
-  /** The first bad seq this failure names (for a rewrite found by a checkpoint: that checkpoint's seq). */
+  /** The first event seq this failure shows to be bad or missing (absent for a checkpoint's own signature problems). */
   seq?: number;
+  /** The seq of the checkpoint this failure is about. */
+  checkpointSeq?: number;
   line?: number;
   source?: string;
   message: string;

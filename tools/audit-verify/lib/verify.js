@@ -91,7 +91,8 @@ export async function verifyExport({ input, keys, saved = [] }) {
       return;
     }
     entry.status = 'failed';
-    entry.problem = { code: 'checkpoint_not_on_chain', companyId: entry.checkpoint.companyId, seq: entry.checkpoint.seq, source: entry.source, hash };
+    const { companyId, seq } = entry.checkpoint;
+    entry.problem = { code: 'checkpoint_not_on_chain', companyId, seq, checkpointSeq: seq, source: entry.source, hash };
     fail(entry.problem);
   };
 
@@ -101,7 +102,11 @@ export async function verifyExport({ input, keys, saved = [] }) {
     const problem = signatureProblem(checkpoint, keys);
     if (problem) {
       entry.status = 'failed';
-      entry.problem = { ...problem, companyId: checkpoint?.companyId, seq: checkpoint?.seq, source };
+      const seq = checkpoint?.seq;
+      entry.problem = {
+        code: problem.code, companyId: checkpoint?.companyId, checkpointSeq: seq, source,
+        message: `checkpoint of seq ${JSON.stringify(seq)} (${source}): ${problem.message}`,
+      };
       fail(entry.problem);
       return;
     }
@@ -189,6 +194,8 @@ export async function verifyExport({ input, keys, saved = [] }) {
       fail({ code: 'malformed_line', line, message: `line ${line} is not a JSON object` });
     } else if (value.type === 'checkpoint') {
       addCheckpoint(value, `export line ${line}`);
+    } else if (value.type !== undefined) {
+      fail({ code: 'malformed_line', line, message: `line ${line} has an unknown type ${JSON.stringify(value.type)}` });
     } else if (value.error !== undefined && value.seq === undefined) {
       fail({ code: 'export_interrupted', line, message: `line ${line}: the export was interrupted (${JSON.stringify(value.error)})` });
     } else {
@@ -209,7 +216,7 @@ export async function verifyExport({ input, keys, saved = [] }) {
         const { seq, signedAt } = entry.checkpoint;
         const end = chain.lastSeq === 0 ? 'the export has no event of this company' : `the chain ends at seq ${chain.lastSeq}`;
         entry.problem = {
-          code: 'checkpoint_beyond_end', companyId: chain.companyId, seq: chain.lastSeq + 1, source: entry.source,
+          code: 'checkpoint_beyond_end', companyId: chain.companyId, seq: chain.lastSeq + 1, checkpointSeq: seq, source: entry.source,
           message: `checkpoint of seq ${seq} (signed ${signedAt}, ${entry.source}), but ${end}: events ${chain.lastSeq + 1}–${seq} were deleted`,
         };
         fail(entry.problem);
@@ -245,7 +252,7 @@ async function matchLate(input, late, matchCheckpoint, fail) {
     for (const entry of late) {
       entry.status = 'failed';
       entry.problem = {
-        code: 'checkpoint_unverifiable', companyId: entry.checkpoint.companyId, seq: entry.checkpoint.seq, source: entry.source,
+        code: 'checkpoint_unverifiable', companyId: entry.checkpoint.companyId, checkpointSeq: entry.checkpoint.seq, source: entry.source,
         message: `${entry.source}: the checkpoint of seq ${entry.checkpoint.seq} comes after its event; verify from a file to check it`,
       };
       fail(entry.problem);
