@@ -92,7 +92,8 @@ main().then(
       process.stderr.write(`fleetgate-audit-verify: ${error.message}\n\n${USAGE}\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`fleetgate-audit-verify: ${error.stack ?? error}\n`);
+      // a file system error (EISDIR, EACCES…) is the user's to fix; anything else is a bug worth its stack
+      process.stderr.write(`fleetgate-audit-verify: ${error.code ? error.message : (error.stack ?? error)}\n`);
       process.exitCode = 2;
     }
   },
