@@ -211,6 +211,12 @@ describe('fleetgate-audit-verify', () => {
       expect(firstFailure(report)).toMatchObject({ code: 'fork', seq: 8 });
     });
 
+    it('still checks checkpoints of the verified part of a broken chain, and leaves later ones unchecked', async () => {
+      const report = await verify(ndjson(chain.slice(0, 8), chain.slice(7, 20), checkpointOf(chain[7]), checkpointOf(chain[3]), checkpointOf(chain[15])));
+      expect(report.failures.map((failure) => failure.code)).toEqual(['duplicate']);
+      expect(report.checkpoints.map((checkpoint) => [checkpoint.seq, checkpoint.status])).toEqual([[8, 'verified'], [4, 'verified'], [16, 'not_checked']]);
+    });
+
     it('fails a prevHash that does not link to the event before', async () => {
       const relinked = chain.map((row) => ({ ...row }));
       relinked[5] = { ...relinked[5], prevHash: 'f'.repeat(64) };

@@ -110,18 +110,16 @@ export async function verifyExport({ input, keys, saved = [] }) {
       fail(entry.problem);
       return;
     }
+    // lastSeq only moves over verified events: at or below it a checkpoint can be matched, above it it waits
     const chain = chainFor(checkpoint.companyId);
-    const failedAt = chain.failure?.seq ?? Infinity;
     if (checkpoint.seq > chain.lastSeq) {
       const waiting = chain.pending.get(checkpoint.seq);
       if (waiting) waiting.push(entry);
       else chain.pending.set(checkpoint.seq, [entry]);
-    } else if (checkpoint.seq === chain.lastSeq && checkpoint.seq < failedAt) {
+    } else if (checkpoint.seq === chain.lastSeq) {
       matchCheckpoint(entry, chain.lastHash);
-    } else if (checkpoint.seq < failedAt) {
-      late.push(entry);
     } else {
-      entry.status = 'not_checked';
+      late.push(entry);
     }
   };
 
