@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
-
 /** The `prevHash` of a company's first event. */
-export const GENESIS_HASH = '0'.repeat(64);
+export { GENESIS_HASH } from '#audit-verify/chain.js';
 
 export type ActorType = 'user' | 'api_key';
 export type AuditOutcome = 'success' | 'denied' | 'error';
@@ -40,32 +38,7 @@ export interface ChainedEvent extends AuditDraft {
 }
 
 /**
- * The canonical form the hash covers: JSON of the event's fields in this fixed order, nulls spelled
- * out, `occurredAt` as ISO 8601 with milliseconds. Changing this order breaks every existing chain.
+ * The canonical form and the chain hash live in ONE place, shared with the offline verifier that
+ * customers run (tools/audit-verify/lib/chain.js): the server cannot hash differently from it.
  */
-export function canonicalEvent(event: ChainedEvent): string {
-  return JSON.stringify({
-    id: event.id,
-    seq: event.seq,
-    occurredAt: event.occurredAt.toISOString(),
-    companyId: event.companyId,
-    actor: { type: event.actor.type, id: event.actor.id, name: event.actor.name, publicId: event.actor.publicId },
-    ip: event.ip,
-    userAgent: event.userAgent,
-    requestId: event.requestId,
-    action: event.action,
-    method: event.method,
-    path: event.path,
-    resourceType: event.resourceType,
-    resourceId: event.resourceId,
-    status: event.status,
-    outcome: event.outcome,
-    creditsSpent: event.creditsSpent,
-    idempotencyKey: event.idempotencyKey,
-  });
-}
-
-/** `hash = SHA-256(canonicalEvent + prevHash)`, lowercase hex. */
-export function chainHash(event: ChainedEvent, prevHash: string): string {
-  return createHash('sha256').update(canonicalEvent(event)).update(prevHash).digest('hex');
-}
+export { canonicalEvent, chainHash } from '#audit-verify/chain.js';

@@ -5,7 +5,7 @@ import { newCompany, newTeamMember, PASSWORD, type SignedUp, uniqueEmail } from 
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Writes that need no audit: they create or exchange credentials before anyone is known. */
-const PUBLIC_WRITES = ['POST /v1/auth/signup', 'POST /v1/auth/login', 'POST /v1/auth/refresh', 'POST /v1/auth/api-key/token'];
+const PUBLIC_WRITES = ['POST /v1/auth/signup', 'POST /v1/auth/login', 'POST /v1/auth/refresh', 'POST /v1/auth/logout', 'POST /v1/auth/api-key/token'];
 
 const concretePath = (route: DeclaredRoute) =>
   route.path.replace(/:publicId\b/g, 'nosuchkey1').replace(/:[A-Za-z]+/g, () => randomUUID());
