@@ -30,6 +30,8 @@ export interface AuditDraft {
   outcome: AuditOutcome;
   creditsSpent: number;
   idempotencyKey: string | null;
+  /** `{field: {from, to}}` as JSON text, exactly as stored and hashed; null when nothing changed. */
+  changes?: string | null;
 }
 
 /** A draft placed in the chain: every field the hash covers. */
@@ -42,6 +44,12 @@ export interface ChainedEvent extends AuditDraft {
 /**
  * The canonical form the hash covers: JSON of the event's fields in this fixed order, nulls spelled
  * out, `occurredAt` as ISO 8601 with milliseconds. Changing this order breaks every existing chain.
+ *
+ * `changes` (added in contract 1.1) is appended as the LAST property, and only when it is not null,
+ * as a JSON *string* holding the stored text verbatim (`"changes":"{\"role\":{…}}"`), never re-parsed
+ * or re-ordered. An event without changes therefore hashes exactly as every event written before 1.1
+ * did, and old chains still verify. An offline verifier must do the same: omit the key when `changes`
+ * is null or absent, else add `changes: <stored text as a string>` after `idempotencyKey`.
  */
 export function canonicalEvent(event: ChainedEvent): string {
   return JSON.stringify({
@@ -62,6 +70,7 @@ export function canonicalEvent(event: ChainedEvent): string {
     outcome: event.outcome,
     creditsSpent: event.creditsSpent,
     idempotencyKey: event.idempotencyKey,
+    ...(event.changes != null ? { changes: event.changes } : {}),
   });
 }
 

@@ -130,7 +130,7 @@ describe('audit log integrity', () => {
       actor: { type: 'user', id: null, name: 'load', publicId: null },
       ip: '127.0.0.1', userAgent: 'concurrency', requestId: `concurrent-${i}`, action: 'customer.create', method: 'POST',
       path: '/v1/customers', resourceType: 'customer', resourceId: null, status: 201, outcome: 'success', creditsSpent: 0,
-      idempotencyKey: null,
+      idempotencyKey: null, changes: null,
     });
     await Promise.all([
       ...Array.from({ length: 100 }, (_, i) => writer.append(draft(company.companyId, i))),
