@@ -94,7 +94,7 @@ async function main(): Promise<void> {
             companyId: principal.companyId, actor: { type: 'user', id: principal.userId, name: principal.name, publicId: null },
             ip: '127.0.0.1', userAgent: 'bench', requestId: `bench-${i}`, action: 'account.ip_allowlist.update', method: 'PUT',
             path: '/v1/account/ip-allowlist', resourceType: 'account', resourceId: result.id, status: 200, outcome: 'success',
-            creditsSpent: 0, idempotencyKey: null,
+            creditsSpent: 0, idempotencyKey: null, changes: null,
           });
         }
       });

@@ -145,7 +145,7 @@ export interface paths {
         delete: operations["ApiKeysController_revoke"];
         options?: never;
         head?: never;
-        patch?: never;
+        patch: operations["ApiKeysController_update"];
         trace?: never;
     };
     "/v1/api-keys/{publicId}/rotate": {
@@ -596,6 +596,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit-logs/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuditController_actions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit-logs/export": {
         parameters: {
             query?: never;
@@ -886,14 +902,21 @@ export interface components {
             expiresAt?: string;
             /**
              * @description IPv4/IPv6 addresses or CIDR ranges, as an array or one comma-separated string; empty = any IP.
-             * @example [
-             *       "203.0.113.0/24",
-             *       "2001:db8::/32"
-             *     ]
+             * @example []
              */
             ipAllowlist?: string[] | string;
-            /** @description Credits this key may spend per UTC day; omitted = no cap. */
+            /**
+             * @description Credits this key may spend per UTC day; omitted or null = no cap.
+             * @example 50
+             */
             dailyCreditLimit?: number | null;
+        };
+        ApiKeyCreator: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            role: "owner" | "admin" | "member" | "auditor";
         };
         ApiKeyWithSecretResponse: {
             id: string;
@@ -902,19 +925,39 @@ export interface components {
             name: string;
             description: string | null;
             scopes: ("vehicles:read" | "vehicles:write" | "customers:read" | "customers:write" | "inspections:read" | "inspections:write" | "agreements:read" | "agreements:write" | "licences:read" | "licences:write" | "credits:read" | "audit:read" | "webhooks:read" | "webhooks:manage")[];
+            /** @description The scopes expanded by the hierarchy and cut to the creator's current role: what the key can do now. */
+            effectiveScopes: ("vehicles:read" | "vehicles:write" | "customers:read" | "customers:write" | "inspections:read" | "inspections:write" | "agreements:read" | "agreements:write" | "licences:read" | "licences:write" | "credits:read" | "audit:read" | "webhooks:read" | "webhooks:manage")[];
             /** @enum {string} */
             status: "ACTIVE" | "REVOKED" | "EXPIRED";
+            /** Format: date-time */
             createdAt: string;
+            /** Format: date-time */
             expiresAt: string | null;
             ipAllowlist: string[];
             dailyCreditLimit: number | null;
-            /** @description Id of the user who created the key. */
+            /**
+             * Format: uuid
+             * @description Id of the user who created the key.
+             */
             createdBy: string;
-            /** @description Fresh to the minute. */
+            creator: components["schemas"]["ApiKeyCreator"];
+            /**
+             * Format: date-time
+             * @description Fresh to the minute.
+             */
             lastUsedAt: string | null;
             lastUsedIp: string | null;
+            /** Format: date-time */
             rotatedAt: string | null;
+            /**
+             * Format: date-time
+             * @description Until when the secret before the last rotation still works (a grace period); null when it does not.
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
             revokedAt: string | null;
+            /** @enum {string|null} */
+            revokedReason: "revoked" | "creator_removed" | null;
             /**
              * @description Shown exactly once.
              * @example vk_k3x9q2mf7a1b_…
@@ -928,19 +971,39 @@ export interface components {
             name: string;
             description: string | null;
             scopes: ("vehicles:read" | "vehicles:write" | "customers:read" | "customers:write" | "inspections:read" | "inspections:write" | "agreements:read" | "agreements:write" | "licences:read" | "licences:write" | "credits:read" | "audit:read" | "webhooks:read" | "webhooks:manage")[];
+            /** @description The scopes expanded by the hierarchy and cut to the creator's current role: what the key can do now. */
+            effectiveScopes: ("vehicles:read" | "vehicles:write" | "customers:read" | "customers:write" | "inspections:read" | "inspections:write" | "agreements:read" | "agreements:write" | "licences:read" | "licences:write" | "credits:read" | "audit:read" | "webhooks:read" | "webhooks:manage")[];
             /** @enum {string} */
             status: "ACTIVE" | "REVOKED" | "EXPIRED";
+            /** Format: date-time */
             createdAt: string;
+            /** Format: date-time */
             expiresAt: string | null;
             ipAllowlist: string[];
             dailyCreditLimit: number | null;
-            /** @description Id of the user who created the key. */
+            /**
+             * Format: uuid
+             * @description Id of the user who created the key.
+             */
             createdBy: string;
-            /** @description Fresh to the minute. */
+            creator: components["schemas"]["ApiKeyCreator"];
+            /**
+             * Format: date-time
+             * @description Fresh to the minute.
+             */
             lastUsedAt: string | null;
             lastUsedIp: string | null;
+            /** Format: date-time */
             rotatedAt: string | null;
+            /**
+             * Format: date-time
+             * @description Until when the secret before the last rotation still works (a grace period); null when it does not.
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
             revokedAt: string | null;
+            /** @enum {string|null} */
+            revokedReason: "revoked" | "creator_removed" | null;
         };
         ApiKeyPage: {
             data: components["schemas"]["ApiKeyResponse"][];
@@ -949,6 +1012,24 @@ export interface components {
         RevokeApiKeyRequest: {
             /** @example k3x9q2mf7a1b */
             publicId: string;
+        };
+        UpdateApiKeyRequest: {
+            /** @example Depot tablet integration (north) */
+            name?: string;
+            description?: string | null;
+            /**
+             * @description IPv4/IPv6 addresses or CIDR ranges, as an array or one comma-separated string; empty = any IP.
+             * @example []
+             */
+            ipAllowlist?: string[] | string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 in the future, or null for no expiry.
+             * @example 2030-01-01T00:00:00Z
+             */
+            expiresAt?: string | null;
+            /** @example 100 */
+            dailyCreditLimit?: number | null;
         };
         RotateApiKeyRequest: {
             /** @description How long the old secret keeps working. */
@@ -973,14 +1054,10 @@ export interface components {
         };
         IpAllowlistRequest: {
             /**
-             * @description Empty = any IP.
-             * @example [
-             *       "203.0.113.0/24",
-             *       "2001:db8::/32",
-             *       "198.51.100.7"
-             *     ]
+             * @description IPv4/IPv6 addresses or CIDR ranges, as an array or one comma-separated string (e.g. "203.0.113.0/24, 2001:db8::/32"). Empty = any IP. Applies to API keys and key tokens only.
+             * @example []
              */
-            cidrs: string[];
+            cidrs: string[] | string;
         };
         UserPage: {
             data: components["schemas"]["UserResponse"][];
@@ -1010,13 +1087,13 @@ export interface components {
              *       "agreement.signed"
              *     ]
              */
-            events: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "webhook.test")[];
+            events: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "webhook.test")[];
             description?: string;
         };
         WebhookWithSecretResponse: {
             id: string;
             url: string;
-            events: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "webhook.test")[];
+            events: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "webhook.test")[];
             description: string | null;
             enabled: boolean;
             /**
@@ -1037,7 +1114,7 @@ export interface components {
         WebhookResponse: {
             id: string;
             url: string;
-            events: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "webhook.test")[];
+            events: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "webhook.test")[];
             description: string | null;
             enabled: boolean;
             /**
@@ -1065,7 +1142,7 @@ export interface components {
             /** @description The event id, sent as `webhook-id` on every attempt. */
             eventId: string;
             /** @enum {string} */
-            eventType: "inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "webhook.test";
+            eventType: "inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "webhook.test";
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
             attemptCount: number;
@@ -1079,7 +1156,7 @@ export interface components {
         UpdateWebhookRequest: {
             /** @example https://example.com/fleetgate/webhooks */
             url?: string;
-            events?: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "webhook.test")[];
+            events?: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "webhook.test")[];
             description?: Record<string, never> | null;
             /** @description true re-enables a disabled endpoint and clears its failure state. */
             enabled?: boolean;
@@ -1323,6 +1400,21 @@ export interface components {
             outcome: "success" | "denied" | "error";
             creditsSpent: number;
             idempotencyKey: string | null;
+            /**
+             * @description What an update or management action changed, `{field: {from, to}}`; null otherwise. Never holds a secret.
+             * @example {
+             *       "role": {
+             *         "from": "admin",
+             *         "to": "member"
+             *       }
+             *     }
+             */
+            changes: {
+                [key: string]: {
+                    from: unknown;
+                    to: unknown;
+                };
+            } | null;
             /** @description The previous event's hash; 64 zeros for a company's first event. */
             prevHash: string;
             /** @description SHA-256 (hex) of the canonical event followed by prevHash. */
@@ -1331,6 +1423,14 @@ export interface components {
         AuditEventPage: {
             data: components["schemas"]["AuditEventResponse"][];
             nextCursor: string | null;
+        };
+        AuditActionEntry: {
+            /** @example api_key.revoke */
+            action: string;
+            description: string;
+        };
+        AuditActionCatalogue: {
+            data: components["schemas"]["AuditActionEntry"][];
         };
         AuditBrokenRange: {
             /**
@@ -1766,6 +1866,10 @@ export interface operations {
                 /** @description Opaque cursor from the previous page's nextCursor. */
                 cursor?: string;
                 includeRevoked?: boolean;
+                /** @description Only keys in this status (REVOKED implies includeRevoked). */
+                status?: "ACTIVE" | "REVOKED" | "EXPIRED";
+                /** @description Case-insensitive substring of the name or description. */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -1922,6 +2026,45 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyResponse"];
+                };
+            };
+            /** @description problem+json: unauthenticated, invalid_credentials, api_key_revoked, api_key_expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ApiKeysController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateApiKeyRequest"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -3220,6 +3363,9 @@ export interface operations {
                 to?: string;
                 /** @description A user id or an API key id. */
                 actorId?: string;
+                /** @description A user id, or an API key's publicId (as shown in the key list). */
+                actor?: string;
+                /** @description An exact action (`vehicle.create`) or a prefix ending in `.*` (`api_key.*`). See GET /v1/audit-logs/actions. */
                 action?: string;
                 resourceType?: string;
                 resourceId?: string;
@@ -3256,14 +3402,47 @@ export interface operations {
             };
         };
     };
+    AuditController_actions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditActionCatalogue"];
+                };
+            };
+            /** @description problem+json: unauthenticated, invalid_credentials, api_key_revoked, api_key_expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     AuditController_export: {
         parameters: {
-            query: {
+            query?: {
                 /** @description ISO 8601; events at or after this instant. */
                 from?: string;
                 /** @description ISO 8601; events before this instant. */
                 to?: string;
-                format: "csv" | "ndjson";
+                format?: "csv" | "ndjson";
             };
             header?: never;
             path?: never;

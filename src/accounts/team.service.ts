@@ -12,6 +12,9 @@ import type { CreateUserRequest, UpdateUserRequest } from './dto/account.dto.js'
 import { PasswordHasher } from '../identity/directory/password-hasher.js';
 import { RefreshTokenService } from '../identity/sessions/refresh-token.service.js';
 import { User } from '../identity/directory/user.entity.js';
+import { ApiKeysService } from '../identity/api-keys/api-keys.service.js';
+import { CurrentOperation } from '../platform/operations/current-operation.js';
+import type { Changes } from '../platform/operations/operation.js';
 
 /** The company's users. Changes that could remove the last owner lock the company row first. */
 @Injectable()
@@ -20,6 +23,8 @@ export class TeamService {
     private readonly uow: UnitOfWork,
     private readonly passwords: PasswordHasher,
     private readonly refreshTokens: RefreshTokenService,
+    private readonly apiKeys: ApiKeysService,
+    private readonly operation: CurrentOperation,
   ) {}
 
   async list(principal: Principal, page: PageQuery): Promise<Page<UserResponse>> {
@@ -48,8 +53,13 @@ export class TeamService {
     return this.uow.run(async (manager) => {
       const user = await this.lockedMember(manager, principal.companyId, userId);
       if (request.role && request.role !== 'owner' && user.role === 'owner') await this.keepAnOwner(manager, principal.companyId);
+      const changes: Changes = {};
+      for (const field of ['name', 'role'] as const) {
+        if (request[field] !== undefined && request[field] !== user[field]) changes[field] = { from: user[field], to: request[field] };
+      }
       Object.assign(user, request);
       await manager.save(user);
+      this.operation.describe({ changes: Object.keys(changes).length > 0 ? changes : null });
       return UserResponse.of(user);
     });
   }
@@ -60,6 +70,7 @@ export class TeamService {
       if (user.role === 'owner') await this.keepAnOwner(manager, principal.companyId);
       await manager.update(User, { id: user.id }, { removedAt: new Date() });
       await this.refreshTokens.revokeAllForUser(user.id);
+      await this.apiKeys.revokeAllOfCreator(principal, user.id);
     });
   }
 

@@ -41,15 +41,15 @@ export class AuditChainWriter {
         `WITH appended AS (
            INSERT INTO audit_events (id, company_id, seq, occurred_at, actor_type, actor_id, actor_name, actor_public_id,
              ip, user_agent, request_id, action, method, path, resource_type, resource_id, status, outcome,
-             credits_spent, idempotency_key, prev_hash, hash)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+             credits_spent, idempotency_key, prev_hash, hash, changes)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
          )
          UPDATE audit_chain_heads SET seq = $3, hash = $22 WHERE company_id = $2`,
         [
           event.id, event.companyId, event.seq, event.occurredAt, event.actor.type, event.actor.id, event.actor.name,
           event.actor.publicId, event.ip, event.userAgent, event.requestId, event.action, event.method, event.path,
           event.resourceType, event.resourceId, event.status, event.outcome, event.creditsSpent, event.idempotencyKey,
-          head.hash, hash,
+          head.hash, hash, event.changes ?? null,
         ],
       );
       return event;

@@ -28,6 +28,8 @@ export interface AuditDraft {
   outcome: AuditOutcome;
   creditsSpent: number;
   idempotencyKey: string | null;
+  /** `{field: {from, to}}` as JSON text, exactly as stored and hashed; null when nothing changed. */
+  changes?: string | null;
 }
 
 /** A draft placed in the chain: every field the hash covers. */

@@ -65,6 +65,10 @@ export class AuditEvent {
   @Column({ name: 'idempotency_key', type: 'varchar', length: 255, nullable: true })
   idempotencyKey!: string | null;
 
+  /** JSON text, stored exactly as hashed (see canonicalEvent). */
+  @Column({ type: 'text', nullable: true })
+  changes!: string | null;
+
   @Column({ name: 'prev_hash', type: 'char', length: 64 })
   prevHash!: string;
 
@@ -92,5 +96,6 @@ export function toChained(row: AuditEvent): ChainedEvent {
     outcome: row.outcome,
     creditsSpent: row.creditsSpent,
     idempotencyKey: row.idempotencyKey,
+    changes: row.changes,
   };
 }

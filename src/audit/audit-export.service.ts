@@ -11,7 +11,7 @@ import type { AuditExportQuery, ExportFormat } from './dto/audit-query.dto.js';
 const CSV_COLUMNS = [
   'id', 'seq', 'occurredAt', 'companyId', 'actorType', 'actorId', 'actorName', 'actorPublicId', 'ip', 'userAgent',
   'requestId', 'action', 'method', 'path', 'resourceType', 'resourceId', 'status', 'outcome', 'creditsSpent',
-  'idempotencyKey', 'prevHash', 'hash',
+  'idempotencyKey', 'prevHash', 'hash', 'changes',
 ] as const;
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -66,7 +66,7 @@ function csvLine(row: AuditRow): string {
   return `${csvField(row.id)},${row.seq},${row.occurred_at.toISOString()},${row.company_id},${row.actor_type},${csvField(row.actor_id)},${
     csvField(row.actor_name)},${csvField(row.actor_public_id)},${csvField(row.ip)},${csvField(row.user_agent)},${csvField(row.request_id)},${
     csvField(row.action)},${csvField(row.method)},${csvField(row.path)},${csvField(row.resource_type)},${csvField(row.resource_id)},${
-    row.status},${row.outcome},${row.credits_spent},${csvField(row.idempotency_key)},${row.prev_hash},${row.hash}\r\n`;
+    row.status},${row.outcome},${row.credits_spent},${csvField(row.idempotency_key)},${row.prev_hash},${row.hash},${csvField(row.changes)}\r\n`;
 }
 
 /** The contract's event shape (as GET /v1/audit-logs/{id} answers it), one JSON line. */
@@ -92,6 +92,8 @@ function ndjsonLine(row: AuditRow): string {
     outcome: row.outcome,
     creditsSpent: row.credits_spent,
     idempotencyKey: row.idempotency_key,
+    // the stored text parsed: JSON.stringify(changes) gives back exactly the text the hash covers
+    changes: row.changes === null ? null : (JSON.parse(row.changes) as unknown),
     prevHash: row.prev_hash,
     hash: row.hash,
   })}\n`;

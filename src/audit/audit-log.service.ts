@@ -13,6 +13,7 @@ import type { AuditLogQuery, AuditRangeQuery } from './dto/audit-query.dto.js';
 
 /** Seqs per window of a chain-order scan (export, verify). */
 const WINDOW = 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reading the log: lists, one event, batched chain-order scans (export, verify). Always one company's. */
 @Injectable()
@@ -27,7 +28,16 @@ export class AuditLogService {
     const builder = this.uow.repository(AuditEvent).createQueryBuilder('event')
       .where('event.companyId = :companyId', { companyId: principal.companyId });
     if (query.actorId) builder.andWhere('event.actorId = :actorId', { actorId: query.actorId });
-    if (query.action) builder.andWhere('event.action = :action', { action: query.action });
+    if (query.actor) {
+      const column = UUID.test(query.actor) ? 'event.actorId' : 'event.actorPublicId';
+      builder.andWhere(`${column} = :actor`, { actor: query.actor.toLowerCase() });
+    }
+    if (query.action?.endsWith('.*')) {
+      // `api_key.*`: every action under the prefix (the pattern has only [a-z_.], `_` escaped)
+      builder.andWhere("event.action LIKE :actionPrefix ESCAPE '\\'", { actionPrefix: `${query.action.slice(0, -1).replace(/_/g, '\\_')}%` });
+    } else if (query.action) {
+      builder.andWhere('event.action = :action', { action: query.action });
+    }
     if (query.resourceType) builder.andWhere('event.resourceType = :resourceType', { resourceType: query.resourceType });
     if (query.resourceId) builder.andWhere('event.resourceId = :resourceId', { resourceId: query.resourceId });
     if (query.outcome) builder.andWhere('event.outcome = :outcome', { outcome: query.outcome });

@@ -27,6 +27,10 @@ export class AuditRecorder extends AuditSink {
     await this.chain.append(draftOf(operation, 'success'));
   }
 
+  async recordEvent(operation: OperationContext, outcome: 'success' | 'denied'): Promise<void> {
+    await this.chain.append(draftOf(operation, outcome));
+  }
+
   async recordRefusal(operation: OperationContext): Promise<void> {
     const outcome: AuditOutcome = DENIAL_STATUSES.has(operation.status) ? 'denied' : 'error';
     await retryingTransaction(() => this.uow.runDetached(() => this.chain.append(draftOf(operation, outcome)))).catch((error: unknown) => {
@@ -46,6 +50,7 @@ function draftOf(operation: OperationContext, outcome: AuditOutcome): AuditDraft
     status: operation.status,
     outcome,
     creditsSpent: outcome === 'success' ? operation.creditsSpent : 0,
+    changes: outcome === 'success' && operation.changes ? JSON.stringify(operation.changes) : null,
   };
 }
 

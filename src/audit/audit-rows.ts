@@ -6,7 +6,7 @@ import type { ActorType, AuditOutcome, ChainedEvent } from './audit-chain.js';
  */
 export const AUDIT_ROW_COLUMNS = `id, seq, occurred_at, company_id, actor_type, actor_id, actor_name, actor_public_id, ip,
   user_agent, request_id, action, method, path, resource_type, resource_id, status, outcome, credits_spent,
-  idempotency_key, prev_hash, hash`;
+  idempotency_key, prev_hash, hash, changes`;
 
 export interface AuditRow {
   id: string;
@@ -31,6 +31,7 @@ export interface AuditRow {
   idempotency_key: string | null;
   prev_hash: string;
   hash: string;
+  changes: string | null;
 }
 
 /** A stored row as the hash chain sees it. */
@@ -53,5 +54,6 @@ export function chainedOfRow(row: AuditRow): ChainedEvent {
     outcome: row.outcome,
     creditsSpent: row.credits_spent,
     idempotencyKey: row.idempotency_key,
+    changes: row.changes,
   };
 }

@@ -6,10 +6,10 @@ import { IdParamPipe } from '../platform/http/id-param.pipe.js';
 import type { Page } from '../platform/http/pagination/page-query.dto.js';
 import { AuditExportService } from './audit-export.service.js';
 import { AuditLogService } from './audit-log.service.js';
-import { AuditEventPage, AuditEventResponse, AuditVerifyResponse } from './dto/audit-event.dto.js';
+import { AuditActionCatalogue, AuditEventPage, AuditEventResponse, AuditVerifyResponse } from './dto/audit-event.dto.js';
 import { AuditExportQuery, AuditLogQuery, AuditRangeQuery } from './dto/audit-query.dto.js';
 
-// /export and /verify are declared before /:id so they are never read as an id.
+// /actions, /export and /verify are declared before /:id so they are never read as an id.
 @ApiTags('audit')
 @Controller('v1/audit-logs')
 export class AuditController {
@@ -23,6 +23,13 @@ export class AuditController {
   @ApiOkResponse({ type: AuditEventPage, description: 'Newest first.' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: AuditLogQuery): Promise<Page<AuditEventResponse>> {
     return this.log.list(principal, query);
+  }
+
+  @Get('actions')
+  @RequireScopes('audit:read')
+  @ApiOkResponse({ type: AuditActionCatalogue })
+  actions(): AuditActionCatalogue {
+    return AuditActionCatalogue.all();
   }
 
   @Get('export')

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { invalid } from '../platform/http/validation.pipe.js';
 import { DomainError } from '../platform/http/domain-error.js';
 import { newId } from '../platform/database/uuid-entity.js';
@@ -10,8 +10,14 @@ import { IDEMPOTENCY_KEY_PATTERN, requestFingerprint } from './request-fingerpri
 
 /** How long a key (and its stored response) is honoured. */
 const RETENTION = `interval '24 hours'`;
-/** A claim older than this belongs to a request that can no longer be running (crash, lost instance). */
-const ABANDONED_CLAIM = `interval '10 minutes'`;
+/**
+ * A claim is a lease: the request holding it renews it (`created_at = now()`) every LEASE_RENEW_MS
+ * while it runs, so a claim not renewed for LEASE belongs to a request that died with its instance
+ * and the next request with that key takes it over — within a minute of the crash (contract §5).
+ */
+const LEASE_SECONDS = 30;
+const ABANDONED_CLAIM = `interval '${LEASE_SECONDS} seconds'`;
+const LEASE_RENEW_MS = (LEASE_SECONDS * 1000) / 3;
 /**
  * Secrets are shown exactly once: a stored response keeps everything but these (an API key's
  * `fullApiKey`, a webhook `secret`, tokens), so a replay never reveals them a second time.
@@ -32,9 +38,17 @@ const SWEEP_EVERY = 50;
  *    validation failures. Rows older than 24 h are ignored, reclaimed and swept lazily.
  */
 @Injectable()
-export class IdempotencyService extends IdempotencyStore {
+export class IdempotencyService extends IdempotencyStore implements OnApplicationShutdown {
+  /** The lease renewals of this instance's running requests, by claim id. */
+  private readonly leases = new Map<string, NodeJS.Timeout>();
+
   constructor(private readonly uow: UnitOfWork) {
     super();
+  }
+
+  onApplicationShutdown(): void {
+    for (const timer of this.leases.values()) clearInterval(timer);
+    this.leases.clear();
   }
 
   async claim(companyId: string, request: IdempotentRequest): Promise<ClaimOutcome | undefined> {
@@ -43,6 +57,7 @@ export class IdempotencyService extends IdempotencyStore {
     const fingerprint = requestFingerprint(request.method, request.url, request.body);
     for (let attempt = 0; attempt < 3; attempt++) {
       const outcome = await this.uow.runDetached((manager) => this.tryClaim(manager.query.bind(manager), companyId, key, fingerprint));
+      if (outcome?.kind === 'claimed') this.renewWhileRunning(outcome.claim);
       if (outcome) return outcome;
     }
     throw new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
@@ -50,6 +65,7 @@ export class IdempotencyService extends IdempotencyStore {
 
   /** Stores the successful response; call inside the write's transaction when there is one. */
   async complete(claim: IdempotencyClaim, status: number, body: unknown): Promise<void> {
+    this.stopRenewing(claim);
     const result = await this.uow.manager
       .createQueryBuilder()
       .update(IdempotencyRecord)
@@ -62,9 +78,31 @@ export class IdempotencyService extends IdempotencyStore {
   }
 
   async release(claim: IdempotencyClaim): Promise<void> {
+    this.stopRenewing(claim);
     await this.uow.runDetached((manager) =>
       manager.query('DELETE FROM idempotency_keys WHERE id = $1 AND lock_id = $2', [claim.id, claim.lockId]),
     );
+  }
+
+  /**
+   * Renews the claim's lease while the request runs. Outside any transaction (its own statement): on
+   * PostgreSQL it waits at most for the write that is completing the same row, then finds it done.
+   */
+  private renewWhileRunning(claim: IdempotencyClaim): void {
+    const timer = setInterval(() => {
+      this.uow
+        .runDetached((manager) => manager.query(
+          'UPDATE idempotency_keys SET created_at = now() WHERE id = $1 AND lock_id = $2', [claim.id, claim.lockId],
+        ))
+        .catch(() => undefined); // the next renewal tries again; a lost lease only means a later retry may take over
+    }, LEASE_RENEW_MS);
+    timer.unref();
+    this.leases.set(claim.id, timer);
+  }
+
+  private stopRenewing(claim: IdempotencyClaim): void {
+    clearInterval(this.leases.get(claim.id));
+    this.leases.delete(claim.id);
   }
 
   private async tryClaim(

@@ -6,6 +6,8 @@ import { mapPage, paginate } from '../platform/http/pagination/keyset.js';
 import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { AppConfig } from '../platform/config/app-config.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
+import { CurrentOperation } from '../platform/operations/current-operation.js';
+import type { Changes } from '../platform/operations/operation.js';
 import {
   type CreateWebhookRequest,
   DeliveryResponse,
@@ -27,6 +29,7 @@ export class WebhooksService {
     private readonly outbox: EventOutbox,
     private readonly secrets: SecretBox,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly operation: CurrentOperation,
   ) {}
 
   async create(principal: Principal, request: CreateWebhookRequest): Promise<WebhookWithSecretResponse> {
@@ -65,6 +68,7 @@ export class WebhooksService {
 
   async update(principal: Principal, id: string, request: UpdateWebhookRequest): Promise<WebhookResponse> {
     const endpoint = await this.find(principal.companyId, id, true);
+    const before = { url: endpoint.url, events: [...endpoint.events], description: endpoint.description, enabled: endpoint.enabled };
     if (request.url !== undefined) endpoint.url = await this.checkedUrl(request.url);
     if (request.events !== undefined) endpoint.events = unique(request.events);
     if (request.description !== undefined) endpoint.description = request.description;
@@ -73,6 +77,11 @@ export class WebhooksService {
     } else if (request.enabled === false && endpoint.enabled) {
       Object.assign(endpoint, { enabled: false, disabledReason: 'manual' });
     }
+    const changes: Changes = {};
+    for (const field of ['url', 'events', 'description', 'enabled'] as const) {
+      if (JSON.stringify(before[field]) !== JSON.stringify(endpoint[field])) changes[field] = { from: before[field], to: endpoint[field] };
+    }
+    this.operation.describe({ changes: Object.keys(changes).length > 0 ? changes : null });
     return WebhookResponse.of(await this.uow.repository(WebhookEndpoint).save(endpoint));
   }
 

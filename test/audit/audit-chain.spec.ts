@@ -21,6 +21,7 @@ const event = (overrides: Partial<ChainedEvent> = {}): ChainedEvent => ({
   outcome: 'success',
   creditsSpent: 0,
   idempotencyKey: null,
+  changes: null,
   ...overrides,
 });
 
@@ -46,6 +47,18 @@ describe('audit hash chain', () => {
     expect(chainHash(event({ status: 403 }), GENESIS_HASH)).not.toBe(base);
     expect(chainHash(event({ actor: { type: 'user', id: null, name: 'Olive', publicId: null } }), GENESIS_HASH)).not.toBe(base);
     expect(chainHash(event(), 'f'.repeat(64))).not.toBe(base);
+  });
+
+  it('hashes an event without changes exactly as before changes existed', () => {
+    expect(canonicalEvent(event({ changes: null }))).toBe(canonicalEvent(event({ changes: undefined })));
+    expect(canonicalEvent(event({ changes: null }))).not.toContain('changes');
+  });
+
+  it('appends changes last, as the stored JSON text in a string', () => {
+    const changes = JSON.stringify({ role: { from: 'admin', to: 'member' } });
+    const json = canonicalEvent(event({ changes }));
+    expect(json.endsWith(`,"changes":${JSON.stringify(changes)}}`)).toBe(true);
+    expect(chainHash(event({ changes }), GENESIS_HASH)).not.toBe(chainHash(event(), GENESIS_HASH));
   });
 });
 

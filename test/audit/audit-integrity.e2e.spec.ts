@@ -86,7 +86,7 @@ describe('audit log integrity', () => {
     await withAppendOnlyOff(`UPDATE audit_events SET status = 500 WHERE id = $1`, [target.id]);
     const verdict = await app.http().get('/v1/audit-logs/verify').set(company.auth).expect(200);
     expect(verdict.body).toEqual({
-      valid: false, checked: 3, firstBrokenId: target.id,
+      valid: false, checked: 4, firstBrokenId: target.id,
       brokenRanges: [{ reason: 'altered', fromSeq: target.seq, toSeq: target.seq, firstId: target.id }],
     });
     const later = await app.http().get('/v1/audit-logs/verify').query({ from: before[2].occurredAt }).set(company.auth).expect(200);
@@ -99,11 +99,12 @@ describe('audit log integrity', () => {
       await app.http().put('/v1/account/ip-allowlist').set(company.auth).send({ cidrs }).expect(200);
     }
     const before = await events(company);
-    await withAppendOnlyOff(`DELETE FROM audit_events WHERE id = $1`, [before[2].id]);
+    const last = before[before.length - 1];
+    await withAppendOnlyOff(`DELETE FROM audit_events WHERE id = $1`, [last.id]);
     const verdict = await app.http().get('/v1/audit-logs/verify').set(company.auth).expect(200);
     expect(verdict.body).toEqual({
-      valid: false, checked: 2, missingFromSeq: before[2].seq,
-      brokenRanges: [{ reason: 'missing', fromSeq: before[2].seq, toSeq: before[2].seq, firstId: null }],
+      valid: false, checked: before.length - 1, missingFromSeq: last.seq,
+      brokenRanges: [{ reason: 'missing', fromSeq: last.seq, toSeq: last.seq, firstId: null }],
     });
   });
 
@@ -116,7 +117,8 @@ describe('audit log integrity', () => {
     );
     expect(responses.map((response) => response.status)).toEqual(Array(100).fill(200));
     const verdict = await app.http().get('/v1/audit-logs/verify').set(company.auth).expect(200);
-    expect(verdict.body).toEqual({ valid: true, checked: 100 });
+    // the sign-up's own event, then the 100 writes
+    expect(verdict.body).toEqual({ valid: true, checked: 101 });
   });
 
   // Concurrency is driven through the chain writer every audited call uses, each append in its own
@@ -130,26 +132,28 @@ describe('audit log integrity', () => {
       actor: { type: 'user', id: null, name: 'load', publicId: null },
       ip: '127.0.0.1', userAgent: 'concurrency', requestId: `concurrent-${i}`, action: 'customer.create', method: 'POST',
       path: '/v1/customers', resourceType: 'customer', resourceId: null, status: 201, outcome: 'success', creditsSpent: 0,
-      idempotencyKey: null,
+      idempotencyKey: null, changes: null,
     });
     await Promise.all([
       ...Array.from({ length: 100 }, (_, i) => writer.append(draft(company.companyId, i))),
       ...Array.from({ length: 20 }, (_, i) => writer.append(draft(neighbour.companyId, i))),
     ]);
+    // each company's chain starts with its sign-up event
     const all = await events(company);
-    expect(all).toHaveLength(100);
+    expect(all).toHaveLength(101);
     expect(all.map((event) => event.seq)).toEqual(all.map((_, i) => i + 1));
     expect(all[0].prevHash).toBe('0'.repeat(64));
     for (let i = 1; i < all.length; i += 1) expect(all[i].prevHash).toBe(all[i - 1].hash);
-    expect(new Set(all.map((event) => event.requestId)).size).toBe(100);
-    expect((await app.http().get('/v1/audit-logs/verify').set(company.auth).expect(200)).body).toEqual({ valid: true, checked: 100 });
-    expect((await app.http().get('/v1/audit-logs/verify').set(neighbour.auth).expect(200)).body).toEqual({ valid: true, checked: 20 });
+    expect(new Set(all.slice(1).map((event) => event.requestId)).size).toBe(100);
+    expect((await app.http().get('/v1/audit-logs/verify').set(company.auth).expect(200)).body).toEqual({ valid: true, checked: 101 });
+    expect((await app.http().get('/v1/audit-logs/verify').set(neighbour.auth).expect(200)).body).toEqual({ valid: true, checked: 21 });
   });
 
   describe('verify checks the whole chain and reports every broken part', () => {
     it('reports events missing at the start and in the middle, and every altered event, not only the first', async () => {
       const company = await newCompany(app);
-      for (let i = 0; i < 8; i += 1) {
+      // seq 1 is the sign-up's event
+      for (let i = 0; i < 7; i += 1) {
         await app.http().put('/v1/account/ip-allowlist').set(company.auth).send({ cidrs: [`198.51.100.${i}`] }).expect(200);
       }
       const before = await events(company);
@@ -172,7 +176,8 @@ describe('audit log integrity', () => {
 
     it('reports the oldest events deleted, which a check from the first remaining event would miss', async () => {
       const company = await newCompany(app);
-      for (let i = 0; i < 5; i += 1) {
+      // seq 1 is the sign-up's event
+      for (let i = 0; i < 4; i += 1) {
         await app.http().put('/v1/account/ip-allowlist').set(company.auth).send({ cidrs: [`198.51.100.${i}`] }).expect(200);
       }
       await withAppendOnlyOff(`DELETE FROM audit_events WHERE company_id = $1 AND seq <= 3`, [company.companyId]);
@@ -193,7 +198,8 @@ describe('audit log integrity', () => {
         .rejects.toThrow(/only moves forward/);
       await expect(app.dataSource.query(`DELETE FROM audit_chain_heads WHERE company_id = $1`, [company.companyId]))
         .rejects.toThrow(/DELETE refused/);
-      expect((await app.http().get('/v1/audit-logs/verify').set(company.auth).expect(200)).body).toEqual({ valid: true, checked: 1 });
+      // the sign-up's event and the allowlist change
+      expect((await app.http().get('/v1/audit-logs/verify').set(company.auth).expect(200)).body).toEqual({ valid: true, checked: 2 });
     });
   });
 
@@ -240,7 +246,7 @@ describe('audit log integrity', () => {
       const auth = { Authorization: `Bearer ${(login.body as { accessToken: string }).accessToken}` };
       await app.http().put('/v1/account/ip-allowlist').set(auth).send({ cidrs: [] }).expect(200);
       const stored = await app.dataSource.query<Array<{ actor_name: string }>>(
-        `SELECT actor_name FROM audit_events WHERE company_id = $1 AND actor_id = $2`, [owner.companyId, member.userId],
+        `SELECT actor_name FROM audit_events WHERE company_id = $1 AND actor_id = $2 AND action = 'account.ip_allowlist.update'`, [owner.companyId, member.userId],
       );
       expect(stored.map((row) => row.actor_name)).toEqual([name]);
       expect((await app.http().get('/v1/audit-logs/verify').set(owner.auth).expect(200)).body).toMatchObject({ valid: true });

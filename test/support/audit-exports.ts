@@ -62,6 +62,7 @@ export function auditRow(companyId: string, seq: number, next: () => number, sta
     outcome: status < 400 ? 'success' : 'denied',
     creditsSpent: action === 'inspection.create' ? 1 : 0,
     idempotencyKey: next() < 0.3 ? `idem-${hex(next, 20)}` : null,
+    changes: next() < 0.2 ? JSON.stringify({ name: { from: pick(next, NAMES), to: 'Zoë 🚐' }, enabled: { from: true, to: false } }) : null,
     prevHash: '',
     hash: '',
   };

@@ -18,7 +18,7 @@ export interface TestDatabase {
 export async function startTestDatabase(): Promise<TestDatabase> {
   const embedded = process.env.DATABASE_URL
     ? undefined
-    : await startEmbeddedPostgres({ snapshot: new Blob([readFileSync(inject('pgliteSnapshotPath'))]), maxConnections: 30 });
+    : await startEmbeddedPostgres({ snapshot: new Blob([readFileSync(inject('pgliteSnapshotPath'))]), maxConnections: 30, loopbackTcp: true });
   const url = process.env.DATABASE_URL ?? embedded!.url;
   const client = new pg.Client({ connectionString: url });
   await client.connect();

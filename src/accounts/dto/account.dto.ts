@@ -10,9 +10,17 @@ export class ApiAccessRequest {
   enabled!: boolean;
 }
 
+/** `"203.0.113.7, 2001:db8::/32"` → `["203.0.113.7", "2001:db8::/32"]`; arrays pass through. */
+const commaList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : value;
+
 export class IpAllowlistRequest {
-  @ApiProperty({ type: [String], example: ['203.0.113.0/24', '2001:db8::/32', '198.51.100.7'], description: 'Empty = any IP.' })
-  @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(64, { each: true })
+  @ApiProperty({
+    oneOf: [{ type: 'array', items: { type: 'string' }, maxItems: 100 }, { type: 'string' }],
+    example: [],
+    description: 'IPv4/IPv6 addresses or CIDR ranges, as an array or one comma-separated string (e.g. "203.0.113.0/24, 2001:db8::/32"). Empty = any IP. Applies to API keys and key tokens only.',
+  })
+  @Transform(commaList) @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(64, { each: true })
   cidrs!: string[];
 }
 

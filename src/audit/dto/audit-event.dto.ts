@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AUDIT_OUTCOMES, type ActorType, type AuditOutcome } from '../audit-chain.js';
 import { type AuditEvent, toChained } from '../audit-event.entity.js';
+import { AUDIT_ACTIONS } from '../../platform/operations/audit-actions.js';
 
 export class AuditActorResponse {
   @ApiProperty({ enum: ['user', 'api_key'] }) type!: ActorType;
@@ -27,15 +28,24 @@ export class AuditEventResponse {
   @ApiProperty({ enum: AUDIT_OUTCOMES }) outcome!: AuditOutcome;
   @ApiProperty() creditsSpent!: number;
   @ApiProperty({ type: String, nullable: true }) idempotencyKey!: string | null;
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    additionalProperties: { type: 'object', properties: { from: {}, to: {} }, required: ['from', 'to'] },
+    example: { role: { from: 'admin', to: 'member' } },
+    description: 'What an update or management action changed, `{field: {from, to}}`; null otherwise. Never holds a secret.',
+  })
+  changes!: Record<string, { from: unknown; to: unknown }> | null;
   @ApiProperty({ description: 'The previous event\'s hash; 64 zeros for a company\'s first event.' }) prevHash!: string;
   @ApiProperty({ description: 'SHA-256 (hex) of the canonical event followed by prevHash.' }) hash!: string;
 
   static of(row: AuditEvent): AuditEventResponse {
-    const { actor, occurredAt, ...event } = toChained(row);
+    const { actor, occurredAt, changes, ...event } = toChained(row);
     const { publicId, ...actorWithoutKey } = actor;
     return {
       ...event,
       occurredAt: occurredAt.toISOString(),
+      changes: changes == null ? null : (JSON.parse(changes) as Record<string, { from: unknown; to: unknown }>),
       actor: publicId === null ? actorWithoutKey : { ...actorWithoutKey, publicId },
       prevHash: row.prevHash,
       hash: row.hash,
@@ -65,4 +75,18 @@ export class AuditVerifyResponse {
   missingFromSeq?: number;
   @ApiPropertyOptional({ type: [AuditBrokenRange], description: 'Every broken part of the range, in seq order (present when valid is false).' })
   brokenRanges?: AuditBrokenRange[];
+}
+
+export class AuditActionEntry {
+  @ApiProperty({ example: 'api_key.revoke' }) action!: string;
+  @ApiProperty() description!: string;
+}
+
+/** Every action the log can hold. */
+export class AuditActionCatalogue {
+  @ApiProperty({ type: [AuditActionEntry] }) data!: AuditActionEntry[];
+
+  static all(): AuditActionCatalogue {
+    return { data: Object.entries(AUDIT_ACTIONS).map(([action, description]) => ({ action, description })) };
+  }
 }

@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { AUDIT_OUTCOMES, type AuditOutcome } from '../audit-chain.js';
 
@@ -19,8 +19,12 @@ export class AuditLogQuery extends IntersectionType(PageQuery, AuditRangeQuery) 
   @IsOptional() @IsUUID()
   actorId?: string;
 
-  @ApiPropertyOptional({ example: 'vehicle.create' })
-  @IsOptional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional({ description: 'A user id, or an API key\'s publicId (as shown in the key list).', example: 'k3x9q2mf7a1b' })
+  @IsOptional() @IsString() @MaxLength(64) @Matches(/^[A-Za-z0-9-]+$/, { message: 'actor must be a user id or an API key publicId' })
+  actor?: string;
+
+  @ApiPropertyOptional({ example: 'api_key.*', description: 'An exact action (`vehicle.create`) or a prefix ending in `.*` (`api_key.*`). See GET /v1/audit-logs/actions.' })
+  @IsOptional() @IsString() @MaxLength(64) @Matches(/^[a-z_]+(\.[a-z_]+)*(\.\*)?$/, { message: 'action must be an action name or a prefix ending in .*' })
   action?: string;
 
   @ApiPropertyOptional({ example: 'vehicle' })
@@ -40,7 +44,7 @@ export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export class AuditExportQuery extends AuditRangeQuery {
-  @ApiProperty({ enum: EXPORT_FORMATS })
-  @IsIn(EXPORT_FORMATS)
-  format!: ExportFormat;
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'csv' })
+  @IsOptional() @IsIn(EXPORT_FORMATS)
+  format: ExportFormat = 'csv';
 }

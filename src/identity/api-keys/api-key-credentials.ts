@@ -26,6 +26,8 @@ interface KeyAuthRow {
   ip_allowlist: string[];
   daily_credit_limit: number | null;
   revoked_at: Date | null;
+  revoked_reason: string | null;
+  rotated_at: Date | null;
   last_used_at: Date | null;
   created_by: string;
   api_enabled: boolean;
@@ -37,7 +39,7 @@ interface KeyAuthRow {
 const KEY_AUTH_SQL = `
   SELECT k.id, k.public_id, k.company_id, k.name, k.secret_hash, k.previous_secret_hash,
          k.previous_secret_valid_until, k.retired_secret_hashes, k.generation, k.scopes, k.expires_at,
-         k.ip_allowlist, k.daily_credit_limit, k.revoked_at, k.last_used_at, k.created_by,
+         k.ip_allowlist, k.daily_credit_limit, k.revoked_at, k.revoked_reason, k.rotated_at, k.last_used_at, k.created_by,
          c.api_enabled, c.ip_allowlist AS company_ip_allowlist,
          u.role AS creator_role, u.removed_at AS creator_removed_at
     FROM api_keys k
@@ -53,7 +55,24 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 const invalidKey = () => new DomainError('invalid_credentials', 'The API key is invalid.');
 const invalidToken = () => new DomainError('invalid_credentials', 'The access token is invalid or expired.');
-const revoked = (row: KeyAuthRow) => new RefusedCredential(principalOf(row, row.generation, 'api_key'), 'api_key_revoked', 'This API key has been revoked.');
+const revoked = (row: KeyAuthRow) =>
+  new RefusedCredential(
+    principalOf(row, row.generation, 'api_key'),
+    'api_key_revoked',
+    row.revoked_reason === 'creator_removed' || (!row.revoked_at && row.creator_removed_at)
+      ? 'This API key has been revoked: the user who created it was removed from the company.'
+      : 'This API key has been revoked.',
+  );
+/** A secret (or a token exchanged from it) retired by a rotation: the key itself lives on with a new secret. */
+const rotatedAway = (row: KeyAuthRow) => {
+  const rotatedAt = row.rotated_at?.toISOString() ?? null;
+  return new RefusedCredential(
+    principalOf(row, row.generation, 'api_key'),
+    'api_key_revoked',
+    `This secret was replaced by a rotation of the key${rotatedAt ? ` at ${rotatedAt}` : ''}; use the key's new secret.`,
+    { rotatedAt },
+  );
+};
 
 /**
  * Verifies API keys and key tokens against the database on every request (no in-process cache, so a
@@ -101,7 +120,8 @@ export class ApiKeyCredentials {
   }
 
   private admitGeneration(row: KeyAuthRow, ip: string, generation: number): Principal {
-    if (generation !== row.generation && !(generation === row.generation - 1 && this.inGrace(row))) throw revoked(row);
+    if (row.revoked_at || row.creator_removed_at) throw revoked(row);
+    if (generation !== row.generation && !(generation === row.generation - 1 && this.inGrace(row))) throw rotatedAway(row);
     return this.admit(row, ip, generation, 'key_token');
   }
 
@@ -143,11 +163,13 @@ export class ApiKeyCredentials {
   /** The generation the presented secret belongs to; a retired secret is a revoked credential. */
   private matchSecret(row: KeyAuthRow, presented: string): number {
     if (ApiKeyHasher.same(row.secret_hash, presented)) return row.generation;
+    const retired = ApiKeyHasher.same(row.previous_secret_hash, presented) || row.retired_secret_hashes.some((hash) => ApiKeyHasher.same(hash, presented));
+    if (retired && (row.revoked_at || row.creator_removed_at)) throw revoked(row);
     if (ApiKeyHasher.same(row.previous_secret_hash, presented)) {
       if (this.inGrace(row)) return row.generation - 1;
-      throw revoked(row);
+      throw rotatedAway(row);
     }
-    if (row.retired_secret_hashes.some((hash) => ApiKeyHasher.same(hash, presented))) throw revoked(row);
+    if (retired) throw rotatedAway(row);
     throw invalidKey();
   }
 

@@ -3,6 +3,9 @@ import { UuidEntity } from '../../platform/database/uuid-entity.js';
 import type { Scope } from '../scopes/scope-catalogue.js';
 
 export type ApiKeyStatus = 'ACTIVE' | 'REVOKED' | 'EXPIRED';
+export const API_KEY_STATUSES: readonly ApiKeyStatus[] = ['ACTIVE', 'REVOKED', 'EXPIRED'];
+/** `revoked`: by a person; `creator_removed`: its creator left the company. */
+export type RevokedReason = 'revoked' | 'creator_removed';
 
 /** An API key: only keyed hashes of its secrets are stored; `publicId` is safe to log and show. */
 @Entity('api_keys')
@@ -61,6 +64,16 @@ export class ApiKey extends UuidEntity {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  @Column({ name: 'revoked_reason', type: 'varchar', length: 32, nullable: true })
+  revokedReason!: RevokedReason | null;
+
+  /** The `expiresAt` the 7-day and the 1-day `api_key.expiring` events were sent for. */
+  @Column({ name: 'expiry_warned_7d_for', type: 'timestamptz', nullable: true })
+  expiryWarned7dFor!: Date | null;
+
+  @Column({ name: 'expiry_warned_1d_for', type: 'timestamptz', nullable: true })
+  expiryWarned1dFor!: Date | null;
 
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt!: Date | null;

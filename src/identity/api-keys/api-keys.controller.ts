@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../../platform/operations/audited.decorator.js';
 import { CurrentPrincipal, UserRoles } from '../authentication/access.decorators.js';
@@ -13,6 +13,7 @@ import {
   ListApiKeysQuery,
   RevokeApiKeyRequest,
   RotateApiKeyRequest,
+  UpdateApiKeyRequest,
 } from './dto/api-key.dto.js';
 import { PublicIdPipe } from './public-id.pipe.js';
 
@@ -50,6 +51,18 @@ export class ApiKeysController {
   @ApiOkResponse({ type: ApiKeyResponse })
   get(@CurrentPrincipal() principal: Principal, @Param('publicId', PublicIdPipe) publicId: string): Promise<ApiKeyResponse> {
     return this.keys.get(principal, publicId);
+  }
+
+  @Patch(':publicId')
+  @Audited('api_key.update')
+  @UserRoles('owner', 'admin')
+  @ApiOkResponse({ type: ApiKeyResponse })
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('publicId', PublicIdPipe) publicId: string,
+    @Body() request: UpdateApiKeyRequest,
+  ): Promise<ApiKeyResponse> {
+    return this.keys.update(principal, publicId, request);
   }
 
   @Delete(':publicId')

@@ -10,5 +10,6 @@ import { KeyCredentialsModule } from './key-credentials.module.js';
   imports: [TypeOrmModule.forFeature([ApiKey]), KeyCredentialsModule],
   controllers: [ApiKeysController],
   providers: [ApiKeysService],
+  exports: [ApiKeysService],
 })
 export class ApiKeysModule {}

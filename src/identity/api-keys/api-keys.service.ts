@@ -1,42 +1,48 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { IsNull } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import { RefreshToken } from '../sessions/refresh-token.entity.js';
+import { User } from '../directory/user.entity.js';
 import type { Principal } from '../principal.js';
 import { DomainError } from '../../platform/http/domain-error.js';
 import { invalid } from '../../platform/http/validation.pipe.js';
 import { normaliseAllowlist } from '../../platform/net/ip-allowlist.js';
-import { mapPage, paginate } from '../../platform/http/pagination/keyset.js';
-import type { Page } from '../../platform/http/pagination/page-query.dto.js';
+import { paginate } from '../../platform/http/pagination/keyset.js';
+import { Page } from '../../platform/http/pagination/page-query.dto.js';
 import { UnitOfWork } from '../../platform/database/unit-of-work.js';
+import { CurrentOperation } from '../../platform/operations/current-operation.js';
+import { type Changes, OperationContext } from '../../platform/operations/operation.js';
+import { AuditSink, Outbox } from '../../platform/operations/ports.js';
 import { ALL_SCOPES, expandScopes, PRESETS, ROLE_SCOPES, type Scope } from '../scopes/scope-catalogue.js';
-import { Outbox } from '../../platform/operations/ports.js';
-import { ApiKey } from './api-key.entity.js';
+import { ApiKey, type RevokedReason } from './api-key.entity.js';
 import { formatApiKey, newPublicId, newSecret } from './api-key-format.js';
 import { ApiKeyHasher } from './api-key-hasher.js';
 import {
+  type ApiKeyCreator,
   ApiKeyResponse,
   ApiKeyWithSecretResponse,
   type CreateApiKeyRequest,
   type ListApiKeysQuery,
+  type UpdateApiKeyRequest,
 } from './dto/api-key.dto.js';
 
 /** Secrets older than the previous one, kept so they answer `api_key_revoked`; bounded. */
 const MAX_RETIRED_SECRETS = 20;
 
-/** Issuing, listing, revoking and rotating a company's API keys. */
+/** Issuing, listing, editing, revoking and rotating a company's API keys. */
 @Injectable()
 export class ApiKeysService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly hasher: ApiKeyHasher,
     private readonly outbox: Outbox,
+    private readonly audit: AuditSink,
+    private readonly operation: CurrentOperation,
   ) {}
 
   async create(principal: Principal, request: CreateApiKeyRequest): Promise<ApiKeyWithSecretResponse> {
     const scopes = this.requestedScopes(principal, request);
-    const expiresAt = request.expiresAt ? new Date(request.expiresAt) : null;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) throw invalid([{ field: 'expiresAt', message: 'must be in the future' }]);
+    const expiresAt = request.expiresAt ? futureDate(request.expiresAt) : null;
     const publicId = newPublicId();
     const secret = newSecret(publicId);
     const keys = this.uow.repository(ApiKey);
@@ -54,31 +60,91 @@ export class ApiKeysService {
         createdBy: principal.userId,
       }),
     );
-    return ApiKeyWithSecretResponse.withSecret(key, formatApiKey(publicId, secret));
+    return ApiKeyWithSecretResponse.withSecret(key, creatorOf(principal), formatApiKey(publicId, secret));
   }
 
   async list(principal: Principal, query: ListApiKeysQuery): Promise<Page<ApiKeyResponse>> {
     const builder = this.uow.repository(ApiKey).createQueryBuilder('key').where('key.companyId = :companyId', { companyId: principal.companyId });
-    if (!query.includeRevoked) builder.andWhere('key.revokedAt IS NULL');
-    return mapPage(await paginate(builder, query), ApiKeyResponse.of);
+    switch (query.status) {
+      case undefined:
+        if (!query.includeRevoked) builder.andWhere('key.revokedAt IS NULL');
+        break;
+      case 'REVOKED':
+        builder.andWhere('key.revokedAt IS NOT NULL');
+        break;
+      case 'EXPIRED':
+        builder.andWhere('key.revokedAt IS NULL AND key.expiresAt <= now()');
+        break;
+      case 'ACTIVE':
+        builder.andWhere('key.revokedAt IS NULL AND (key.expiresAt IS NULL OR key.expiresAt > now())');
+        break;
+    }
+    if (query.q) {
+      const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      builder.andWhere("(lower(key.name) LIKE :q ESCAPE '\\' OR lower(coalesce(key.description, '')) LIKE :q ESCAPE '\\')", { q: pattern });
+    }
+    const page = await paginate(builder, query);
+    const creators = await this.creators(this.uow.manager, principal.companyId, page.data);
+    return new Page(page.data.map((key) => ApiKeyResponse.of(key, creators.get(key.createdBy)!)), page.nextCursor);
   }
 
   async get(principal: Principal, publicId: string): Promise<ApiKeyResponse> {
     const key = await this.uow.repository(ApiKey).findOne({ where: { companyId: principal.companyId, publicId } });
     if (!key) throw DomainError.notFound('API key');
-    return ApiKeyResponse.of(key);
+    return this.respond(this.uow.manager, key);
+  }
+
+  /** Name, description, allowlist, expiry and cap; scopes never change. A revoked key is final. */
+  update(principal: Principal, publicId: string, request: UpdateApiKeyRequest): Promise<ApiKeyResponse> {
+    const next: Partial<Pick<ApiKey, 'name' | 'description' | 'ipAllowlist' | 'expiresAt' | 'dailyCreditLimit'>> = {};
+    if (request.name !== undefined) next.name = request.name;
+    if (request.description !== undefined) next.description = request.description;
+    if (request.ipAllowlist !== undefined) next.ipAllowlist = normaliseAllowlist(request.ipAllowlist, 'ipAllowlist');
+    if (request.expiresAt !== undefined) next.expiresAt = request.expiresAt === null ? null : futureDate(request.expiresAt);
+    if (request.dailyCreditLimit !== undefined) next.dailyCreditLimit = request.dailyCreditLimit;
+    return this.uow.run(async (manager) => {
+      const key = await this.locked(manager, principal.companyId, publicId);
+      if (key.revokedAt) throw new DomainError('conflict', 'A revoked key cannot be changed.');
+      const changes: Changes = {};
+      for (const [field, value] of Object.entries(next) as Array<[keyof typeof next, unknown]>) {
+        const from = comparable(key[field]);
+        const to = comparable(value);
+        if (JSON.stringify(from) === JSON.stringify(to)) continue;
+        changes[field] = { from, to };
+        Object.assign(key, { [field]: value });
+      }
+      if (Object.keys(changes).length > 0) await manager.save(key);
+      this.operation.describe({ resourceId: key.publicId, changes: Object.keys(changes).length > 0 ? changes : null });
+      return this.respond(manager, key);
+    });
   }
 
   /** Immediate and permanent; revoking a revoked key answers the key again without a second event. */
   revoke(principal: Principal, publicId: string): Promise<ApiKeyResponse> {
     return this.uow.run(async (manager) => {
       const key = await this.locked(manager, principal.companyId, publicId);
-      if (key.revokedAt) return ApiKeyResponse.of(key);
-      key.revokedAt = new Date();
-      await manager.save(key);
-      const response = ApiKeyResponse.of(key);
-      await this.outbox.record(principal.companyId, 'api_key.revoked', { ...response });
-      return response;
+      if (key.revokedAt) return this.respond(manager, key);
+      return this.markRevoked(manager, key, 'revoked');
+    });
+  }
+
+  /**
+   * A removed user's keys die with them, in the removal's transaction: each one is revoked with the
+   * reason `creator_removed`, with its own `api_key.revoke` audit event and `api_key.revoked` webhook.
+   */
+  async revokeAllOfCreator(actor: Principal, creatorId: string): Promise<number> {
+    return this.uow.run(async (manager) => {
+      const keys = await manager.find(ApiKey, {
+        where: { companyId: actor.companyId, createdBy: creatorId, revokedAt: IsNull() },
+        order: { id: 'ASC' },
+        lock: { mode: 'pessimistic_write' },
+      });
+      const call = this.operation.call();
+      for (const key of keys) {
+        await this.markRevoked(manager, key, 'creator_removed');
+        if (call) await this.audit.recordEvent(new OperationContext(actor, 'api_key.revoke', call, key.publicId, 200), 'success');
+      }
+      return keys.length;
     });
   }
 
@@ -101,8 +167,31 @@ export class ApiKeysService {
       key.rotatedAt = now;
       await manager.save(key);
       await manager.update(RefreshToken, { apiKeyPublicId: key.publicId, revokedAt: IsNull() }, { revokedAt: now });
-      return ApiKeyWithSecretResponse.withSecret(key, formatApiKey(key.publicId, secret));
+      const creators = await this.creators(manager, key.companyId, [key]);
+      return ApiKeyWithSecretResponse.withSecret(key, creators.get(key.createdBy)!, formatApiKey(key.publicId, secret));
     });
+  }
+
+  private async markRevoked(manager: EntityManager, key: ApiKey, reason: RevokedReason): Promise<ApiKeyResponse> {
+    key.revokedAt = new Date();
+    key.revokedReason = reason;
+    await manager.save(key);
+    const response = await this.respond(manager, key);
+    await this.outbox.record(key.companyId, 'api_key.revoked', { ...response });
+    return response;
+  }
+
+  private async respond(manager: EntityManager, key: ApiKey): Promise<ApiKeyResponse> {
+    const creators = await this.creators(manager, key.companyId, [key]);
+    return ApiKeyResponse.of(key, creators.get(key.createdBy)!);
+  }
+
+  /** The creators of these keys as they are now, in one query. */
+  private async creators(manager: EntityManager, companyId: string, keys: ApiKey[]): Promise<Map<string, ApiKeyCreator>> {
+    const ids = [...new Set(keys.map((key) => key.createdBy))];
+    if (ids.length === 0) return new Map();
+    const users = await manager.find(User, { where: { companyId, id: In(ids) } });
+    return new Map(users.map((user) => [user.id, { id: user.id, name: user.name, role: user.role, removed: user.removedAt !== null }]));
   }
 
   private async locked(manager: EntityManager, companyId: string, publicId: string): Promise<ApiKey> {
@@ -122,4 +211,19 @@ export class ApiKeysService {
     }
     return ALL_SCOPES.filter((scope) => wanted.has(scope));
   }
+}
+
+function creatorOf(principal: Principal): ApiKeyCreator {
+  return { id: principal.userId, name: principal.name, role: principal.role };
+}
+
+function futureDate(value: string): Date {
+  const date = new Date(value);
+  if (date.getTime() <= Date.now()) throw invalid([{ field: 'expiresAt', message: 'must be in the future' }]);
+  return date;
+}
+
+/** A field's value as the audit's `changes` shows it (dates as ISO 8601). */
+function comparable(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : (value ?? null);
 }

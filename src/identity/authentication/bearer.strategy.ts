@@ -18,7 +18,13 @@ export const bearerStrategyNameProvider = {
   useFactory: () => `bearer:${randomUUID()}`,
 };
 
-/** The one bearer strategy: user JWTs, API keys and key JWTs all arrive as `Authorization: Bearer …`. */
+/** `Authorization: ApiKey vk_…` (VinLink's form), accepted everywhere `Bearer vk_…` is. */
+const API_KEY_SCHEME = /^ApiKey +(vk_\S+)$/i;
+
+/**
+ * The one bearer strategy: user JWTs, API keys and key JWTs arrive as `Authorization: Bearer …`; an API
+ * key may also come as `Authorization: ApiKey vk_…`.
+ */
 @Injectable()
 export class BearerStrategy extends PassportStrategy(Strategy) implements OnModuleDestroy {
   constructor(
@@ -27,6 +33,15 @@ export class BearerStrategy extends PassportStrategy(Strategy) implements OnModu
   ) {
     super({ passReqToCallback: true });
     passport.use(strategyName, this);
+  }
+
+  override authenticate(...[request, options]: Parameters<InstanceType<typeof Strategy>['authenticate']>): void {
+    const headers = (request as { headers: Record<string, string | undefined> }).headers;
+    const match = API_KEY_SCHEME.exec(headers.authorization ?? '');
+    if (!match) return super.authenticate(request, options);
+    // the same request, seen with the key as a bearer token (getters such as `ip` still read the original)
+    const asBearer = Object.create(request, { headers: { value: { ...headers, authorization: `Bearer ${match[1]}` } } }) as typeof request;
+    return super.authenticate(asBearer, options);
   }
 
   validate(request: FastifyRequest, token: string): Promise<Principal> {

@@ -1,11 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { IsNull } from 'typeorm';
+import { type EntityManager, IsNull } from 'typeorm';
 import { AppConfig } from '../../platform/config/app-config.js';
 import { DomainError } from '../../platform/http/domain-error.js';
 import { UnitOfWork } from '../../platform/database/unit-of-work.js';
 import { newId } from '../../platform/database/uuid-entity.js';
+import type { CallInfo } from '../../platform/operations/operation.js';
+import { ApiKey } from '../api-keys/api-key.entity.js';
+import { User } from '../directory/user.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
+import { SignInAudit } from './sign-in-audit.js';
 
 export type RefreshSubject = { companyId: string } & (
   | { userId: string; apiKeyPublicId?: undefined; apiKeyGeneration?: undefined }
@@ -23,6 +27,7 @@ export class RefreshTokenService {
   constructor(
     private readonly uow: UnitOfWork,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly signIns: SignInAudit,
   ) {}
 
   issue(subject: RefreshSubject, familyId = newId()): Promise<string> {
@@ -40,7 +45,7 @@ export class RefreshTokenService {
   }
 
   /** Spends `token` and returns its subject with the successor token. */
-  async rotate(token: string): Promise<{ subject: RefreshSubject; refreshToken: string }> {
+  async rotate(token: string, call: CallInfo): Promise<{ subject: RefreshSubject; refreshToken: string }> {
     const outcome = await this.uow.run(async (manager) => {
       const tokens = manager.getRepository(RefreshToken);
       const row = await tokens.findOne({
@@ -50,6 +55,7 @@ export class RefreshTokenService {
       if (!row || row.expiresAt <= new Date()) return { kind: 'invalid' as const };
       if (row.spentAt || row.revokedAt) {
         await tokens.update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+        await this.recordReuse(manager, row, call);
         return { kind: 'reused' as const };
       }
       await tokens.update({ id: row.id }, { spentAt: new Date() });
@@ -69,6 +75,19 @@ export class RefreshTokenService {
   async revokeFamily(token: string): Promise<void> {
     const row = await this.uow.repository(RefreshToken).findOne({ where: { tokenHash: hashToken(token) } });
     if (row) await this.uow.repository(RefreshToken).update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  /** `auth.refresh_reuse_detected` in the family's company, attributed to the user or key the family belongs to. */
+  private async recordReuse(manager: EntityManager, row: RefreshToken, call: CallInfo): Promise<void> {
+    if (row.userId) {
+      const user = await manager.findOne(User, { where: { id: row.userId, companyId: row.companyId } });
+      if (user) await this.signIns.record('auth.refresh_reuse_detected', { type: 'user', companyId: user.companyId, userId: user.id, name: user.name }, call, 401, row.familyId);
+      return;
+    }
+    const key = await manager.findOne(ApiKey, { where: { publicId: row.apiKeyPublicId!, companyId: row.companyId } });
+    if (!key) return;
+    const actor = { type: 'api_key' as const, companyId: key.companyId, userId: key.createdBy, name: key.name, apiKeyId: key.id, publicId: key.publicId };
+    await this.signIns.record('auth.refresh_reuse_detected', actor, call, 401, row.familyId);
   }
 
   /** Revokes every refresh token of a subject (e.g. a removed user). */

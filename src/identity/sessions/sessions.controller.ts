@@ -4,6 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated, CurrentPrincipal, Public } from '../authentication/access.decorators.js';
 import type { Principal } from '../principal.js';
 import { SessionsService } from './sessions.service.js';
+import { Call } from '../../platform/operations/call.decorator.js';
+import type { CallInfo } from '../../platform/operations/operation.js';
 import { SignupResponse } from '../directory/dto/directory.dto.js';
 import { LoginRequest, LogoutRequest, RefreshRequest, SignupRequest, TokenPairResponse } from './dto/auth.dto.js';
 import { MeResponse } from './dto/me.dto.js';
@@ -22,8 +24,8 @@ export class SessionsController {
   @Public()
   @UseInterceptors(SessionCookieInterceptor)
   @ApiCreatedResponse({ type: SignupResponse })
-  signup(@Body() request: SignupRequest): Promise<SignupResponse> {
-    return this.auth.signup(request);
+  signup(@Body() request: SignupRequest, @Call() call: CallInfo): Promise<SignupResponse> {
+    return this.auth.signup(request, call);
   }
 
   @Post('login')
@@ -31,8 +33,8 @@ export class SessionsController {
   @Public()
   @UseInterceptors(SessionCookieInterceptor)
   @ApiOkResponse({ type: TokenPairResponse })
-  login(@Body() request: LoginRequest): Promise<TokenPairResponse> {
-    return this.auth.login(request);
+  login(@Body() request: LoginRequest, @Call() call: CallInfo): Promise<TokenPairResponse> {
+    return this.auth.login(request, call);
   }
 
   @Post('refresh')
@@ -40,8 +42,8 @@ export class SessionsController {
   @Public()
   @UseInterceptors(SessionCookieInterceptor)
   @ApiOkResponse({ type: TokenPairResponse })
-  refresh(@Body() request: RefreshRequest, @Req() http: FastifyRequest, @Ip() ip: string): Promise<TokenPairResponse> {
-    return this.tokenRefresh.refresh(refreshTokenFrom(http, request.refreshToken), ip);
+  refresh(@Body() request: RefreshRequest, @Req() http: FastifyRequest, @Ip() ip: string, @Call() call: CallInfo): Promise<TokenPairResponse> {
+    return this.tokenRefresh.refresh(refreshTokenFrom(http, request.refreshToken), ip, call);
   }
 
   /** Ends a sign-in: revokes the refresh token's family and clears the session cookie. */

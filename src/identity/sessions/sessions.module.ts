@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SignInAudit } from './sign-in-audit.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { KeyCredentialsModule } from '../api-keys/key-credentials.module.js';
 import { TokensModule } from '../authentication/tokens.module.js';
@@ -15,7 +16,7 @@ import { TokenRefreshService } from './token-refresh.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([RefreshToken]), TokensModule, KeyCredentialsModule, DirectoryModule],
   controllers: [SessionsController, KeyTokenController],
-  providers: [SessionsService, TokenRefreshService, RefreshTokenService, KeyTokenService],
+  providers: [SessionsService, TokenRefreshService, RefreshTokenService, KeyTokenService, SignInAudit],
   exports: [RefreshTokenService],
 })
 export class SessionsModule {}

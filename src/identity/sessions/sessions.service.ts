@@ -10,6 +10,10 @@ import type { LoginRequest, SignupRequest, TokenPairResponse } from './dto/auth.
 import { PasswordHasher } from '../directory/password-hasher.js';
 import { RefreshTokenService } from './refresh-token.service.js';
 import { User } from '../directory/user.entity.js';
+import type { CallInfo, OperationActor } from '../../platform/operations/operation.js';
+import { SignInAudit } from './sign-in-audit.js';
+
+const actorOf = (user: User): OperationActor => ({ type: 'user', companyId: user.companyId, userId: user.id, name: user.name });
 
 export const WELCOME_CREDITS = 10;
 
@@ -21,9 +25,10 @@ export class SessionsService {
     private readonly accessTokens: AccessTokenService,
     private readonly refreshTokens: RefreshTokenService,
     private readonly credits: CreditMeter,
+    private readonly signIns: SignInAudit,
   ) {}
 
-  async signup(request: SignupRequest): Promise<SignupResponse> {
+  async signup(request: SignupRequest, call: CallInfo): Promise<SignupResponse> {
     const passwordHash = await this.passwords.hash(request.password);
     try {
       return await this.uow.run(async (manager) => {
@@ -38,6 +43,7 @@ export class SessionsService {
         });
         await manager.save(user);
         await this.credits.recordWelcome(company.id, WELCOME_CREDITS, { type: 'user', id: user.id, name: user.name });
+        await this.signIns.record('auth.signup', actorOf(user), call, 201);
         const tokens = await this.issueUserTokens(user);
         return { company: AccountResponse.of(company), user: UserResponse.of(user), ...tokens };
       });
@@ -50,7 +56,7 @@ export class SessionsService {
   }
 
   /** Unknown e-mail and wrong password answer alike, after the same scrypt work. */
-  async login(request: LoginRequest): Promise<TokenPairResponse> {
+  async login(request: LoginRequest, call: CallInfo): Promise<TokenPairResponse> {
     const user = await this.uow
       .repository(User)
       .createQueryBuilder('user')
@@ -58,8 +64,15 @@ export class SessionsService {
       .where('lower(user.email) = :email AND user.removedAt IS NULL', { email: request.email })
       .getOne();
     const valid = await this.passwords.verify(request.password, user?.passwordHash);
-    if (!user || !valid) throw new DomainError('invalid_credentials', 'The e-mail or password is incorrect.');
-    return this.issueUserTokens(user);
+    if (!user || !valid) {
+      // an unknown e-mail has no company to record it in, and leaves no event
+      if (user) await this.signIns.record('auth.login_failed', actorOf(user), call, 401);
+      throw new DomainError('invalid_credentials', 'The e-mail or password is incorrect.');
+    }
+    return this.uow.run(async () => {
+      await this.signIns.record('auth.login', actorOf(user), call, 200);
+      return this.issueUserTokens(user);
+    });
   }
 
   async refreshUser(userId: string, companyId: string, refreshToken: string): Promise<TokenPairResponse> {

@@ -4,6 +4,7 @@ import { ApiKeyCredentials } from '../api-keys/api-key-credentials.js';
 import { SessionsService } from './sessions.service.js';
 import type { TokenPairResponse } from './dto/auth.dto.js';
 import { RefreshTokenService } from './refresh-token.service.js';
+import type { CallInfo } from '../../platform/operations/operation.js';
 
 /** `POST /v1/auth/refresh` for user and key token pairs alike. */
 @Injectable()
@@ -15,8 +16,8 @@ export class TokenRefreshService {
     private readonly accessTokens: AccessTokenService,
   ) {}
 
-  async refresh(token: string, ip: string): Promise<TokenPairResponse> {
-    const { subject, refreshToken } = await this.refreshTokens.rotate(token);
+  async refresh(token: string, ip: string, call: CallInfo): Promise<TokenPairResponse> {
+    const { subject, refreshToken } = await this.refreshTokens.rotate(token, call);
     if (subject.userId !== undefined) return this.auth.refreshUser(subject.userId, subject.companyId, refreshToken);
     // A key pair is only refreshed while the key itself would still be accepted from this address.
     const principal = await this.keys.principalForRefresh(subject.apiKeyPublicId, subject.companyId, subject.apiKeyGeneration, ip);

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
-import type { Changes, OperationContext } from './operation.js';
+import type { CallInfo, Changes, OperationContext } from './operation.js';
 
 /**
  * The operation a handler is running, for the handler's services to describe what they did (the
@@ -12,6 +12,11 @@ export class CurrentOperation {
 
   run<T>(operation: OperationContext, work: () => Promise<T>): Promise<T> {
     return this.current.run(operation, work);
+  }
+
+  /** The HTTP call being served, for events a handler records besides its own (e.g. keys revoked with their creator). */
+  call(): CallInfo | undefined {
+    return this.current.getStore()?.call;
   }
 
   /** Names the record acted on (a create's new id) and what changed; outside an operation, a no-op. */

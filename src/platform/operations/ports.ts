@@ -11,6 +11,11 @@ export abstract class AuditSink {
   abstract recordSuccess(operation: OperationContext): Promise<void>;
   /** A refused or failed operation, in a transaction of its own; never throws (a failure is logged). */
   abstract recordRefusal(operation: OperationContext): Promise<void>;
+  /**
+   * An event that is not the HTTP operation's own — each key revoked with its removed creator, a
+   * sign-in — inside the open transaction (so it commits with the write), or in one of its own.
+   */
+  abstract recordEvent(operation: OperationContext, outcome: 'success' | 'denied'): Promise<void>;
 }
 
 /** The credit balance and its ledger (credits/). */
@@ -51,6 +56,7 @@ export const OUTBOX_EVENT_TYPES = [
   'licence.flagged',
   'credits.low',
   'api_key.revoked',
+  'api_key.expiring',
   'webhook.test',
 ] as const;
 export type OutboxEventType = (typeof OUTBOX_EVENT_TYPES)[number];

@@ -20,6 +20,8 @@ export interface CanonicalEventInput {
   outcome: string;
   creditsSpent: number;
   idempotencyKey: string | null;
+  /** The stored text of `changes` (server side) or its parsed form (an export); null/absent = not hashed. */
+  changes?: string | Record<string, unknown> | null;
 }
 
 /** JSON of the event's fields in the fixed chain order, nulls spelled out. */

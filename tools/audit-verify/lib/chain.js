@@ -12,6 +12,12 @@ const sha256Hex = (text) => crypto.hash('sha256', text, 'hex');
  * spelled out, `occurredAt` as ISO 8601 with milliseconds in UTC (a Date is converted with toISOString;
  * a string, as an export carries it, is used exactly as given). A missing actor.publicId counts as null
  * (exports omit it for non-key actors). Changing this order breaks every existing chain.
+ *
+ * `changes` (contract 1.1) is appended as the LAST property, and only when it is not null, as a JSON
+ * *string* holding the stored text verbatim (`"changes":"{\"role\":{…}}"`), never re-parsed or
+ * re-ordered. An event without changes hashes exactly as every event written before 1.1 did. An
+ * export carries `changes` parsed; it is hashed as `JSON.stringify` of it, which is the stored text
+ * (the server stores exactly JSON.stringify of the changes object).
  */
 export function canonicalEvent(event) {
   const actor = event.actor;
@@ -33,6 +39,7 @@ export function canonicalEvent(event) {
     outcome: event.outcome,
     creditsSpent: event.creditsSpent,
     idempotencyKey: event.idempotencyKey,
+    ...(event.changes != null ? { changes: typeof event.changes === 'string' ? event.changes : JSON.stringify(event.changes) } : {}),
   });
 }
 

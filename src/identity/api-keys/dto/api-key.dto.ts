@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -13,10 +13,12 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
+import { Satisfies } from '../../../platform/validation/validators.js';
 import { PageQuery } from '../../../platform/http/pagination/page-query.dto.js';
-import { ALL_SCOPES, PRESETS, type PresetName, type Scope } from '../../scopes/scope-catalogue.js';
-import type { ApiKey, ApiKeyStatus } from '../api-key.entity.js';
+import { ALL_SCOPES, expandScopes, PRESETS, type PresetName, type Role, ROLE_SCOPES, ROLES, type Scope } from '../../scopes/scope-catalogue.js';
+import { API_KEY_STATUSES, type ApiKey, type ApiKeyStatus, type RevokedReason } from '../api-key.entity.js';
 
 const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -26,6 +28,11 @@ const commaList = ({ value }: { value: unknown }) =>
 const booleanQuery = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export const MAX_GRACE_PERIOD_SECONDS = 86_400;
+export const MAX_DAILY_CREDIT_LIMIT = 1_000_000;
+const ALLOWLIST_DOC: ApiPropertyOptions = {
+  oneOf: [{ type: 'array', items: { type: 'string' }, maxItems: 100 }, { type: 'string' }],
+  description: 'IPv4/IPv6 addresses or CIDR ranges, as an array or one comma-separated string; empty = any IP.',
+};
 
 export class CreateApiKeyRequest {
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'Depot tablet integration' })
@@ -49,23 +56,60 @@ export class CreateApiKeyRequest {
   @IsOptional() @IsISO8601({ strict: true })
   expiresAt?: string;
 
-  @ApiPropertyOptional({
-    oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }],
-    example: ['203.0.113.0/24', '2001:db8::/32'],
-    description: 'IPv4/IPv6 addresses or CIDR ranges, as an array or one comma-separated string; empty = any IP.',
-  })
+  @ApiPropertyOptional({ ...ALLOWLIST_DOC, example: [] })
   @IsOptional() @Transform(commaList) @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(64, { each: true })
   ipAllowlist?: string[];
 
-  @ApiPropertyOptional({ type: Number, minimum: 0, nullable: true, description: 'Credits this key may spend per UTC day; omitted = no cap.' })
-  @IsOptional() @IsInt() @Min(0)
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_DAILY_CREDIT_LIMIT, nullable: true, example: 50, description: 'Credits this key may spend per UTC day; omitted or null = no cap.' })
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_DAILY_CREDIT_LIMIT)
   dailyCreditLimit?: number | null;
+}
+
+const fixedAtCreation = (field: string) =>
+  Satisfies('fixedAtCreation', () => false, `${field} cannot change: a key's scopes are fixed when it is created; create a new key instead`);
+const present = (_: object, value: unknown) => value !== undefined;
+
+/** Every property optional; `null` clears `description`, `expiresAt` and `dailyCreditLimit`. Scopes never change. */
+export class UpdateApiKeyRequest {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100, example: 'Depot tablet integration (north)' })
+  @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100)
+  name?: string;
+
+  @ApiPropertyOptional({ type: String, maxLength: 500, nullable: true })
+  @IsOptional() @IsString() @MaxLength(500)
+  description?: string | null;
+
+  @ApiPropertyOptional({ ...ALLOWLIST_DOC, example: [] })
+  @IsOptional() @Transform(commaList) @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(64, { each: true })
+  ipAllowlist?: string[];
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, example: '2030-01-01T00:00:00Z', description: 'ISO 8601 in the future, or null for no expiry.' })
+  @IsOptional() @IsISO8601({ strict: true })
+  expiresAt?: string | null;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_DAILY_CREDIT_LIMIT, nullable: true, example: 100 })
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_DAILY_CREDIT_LIMIT)
+  dailyCreditLimit?: number | null;
+
+  @ApiHideProperty() @ValidateIf(present) @fixedAtCreation('scopes')
+  scopes?: unknown;
+
+  @ApiHideProperty() @ValidateIf(present) @fixedAtCreation('preset')
+  preset?: unknown;
 }
 
 export class ListApiKeysQuery extends PageQuery {
   @ApiPropertyOptional({ default: false })
   @IsOptional() @Transform(booleanQuery) @IsBoolean()
   includeRevoked: boolean = false;
+
+  @ApiPropertyOptional({ enum: API_KEY_STATUSES, description: 'Only keys in this status (REVOKED implies includeRevoked).' })
+  @IsOptional() @IsIn(API_KEY_STATUSES)
+  status?: ApiKeyStatus;
+
+  @ApiPropertyOptional({ maxLength: 100, description: 'Case-insensitive substring of the name or description.' })
+  @IsOptional() @IsString() @MaxLength(100)
+  q?: string;
 }
 
 export class RevokeApiKeyRequest {
@@ -80,41 +124,61 @@ export class RotateApiKeyRequest {
   gracePeriodSeconds?: number;
 }
 
+/** Who created a key, as they are now (a removed creator keeps their name and last role). */
+export class ApiKeyCreator {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ROLES }) role!: Role;
+  @ApiHideProperty() removed?: boolean;
+}
+
 export class ApiKeyResponse {
   @ApiProperty() id!: string;
   @ApiProperty({ example: 'k3x9q2mf7a1b' }) publicId!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ enum: ALL_SCOPES, isArray: true }) scopes!: Scope[];
-  @ApiProperty({ enum: ['ACTIVE', 'REVOKED', 'EXPIRED'] }) status!: ApiKeyStatus;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty({ type: String, nullable: true }) expiresAt!: string | null;
+  @ApiProperty({ enum: ALL_SCOPES, isArray: true, description: 'The scopes expanded by the hierarchy and cut to the creator\'s current role: what the key can do now.' })
+  effectiveScopes!: Scope[];
+  @ApiProperty({ enum: API_KEY_STATUSES }) status!: ApiKeyStatus;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) expiresAt!: string | null;
   @ApiProperty({ type: [String] }) ipAllowlist!: string[];
-  @ApiProperty({ type: Number, nullable: true }) dailyCreditLimit!: number | null;
-  @ApiProperty({ description: 'Id of the user who created the key.' }) createdBy!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'Fresh to the minute.' }) lastUsedAt!: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) dailyCreditLimit!: number | null;
+  @ApiProperty({ format: 'uuid', description: 'Id of the user who created the key.' }) createdBy!: string;
+  @ApiProperty({ type: () => ApiKeyCreator }) creator!: ApiKeyCreator;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Fresh to the minute.' }) lastUsedAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) lastUsedIp!: string | null;
-  @ApiProperty({ type: String, nullable: true }) rotatedAt!: string | null;
-  @ApiProperty({ type: String, nullable: true }) revokedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) rotatedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Until when the secret before the last rotation still works (a grace period); null when it does not.' })
+  previousSecretExpiresAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) revokedAt!: string | null;
+  @ApiProperty({ type: String, enum: ['revoked', 'creator_removed'], nullable: true }) revokedReason!: RevokedReason | null;
 
-  static of(key: ApiKey): ApiKeyResponse {
+  static of(key: ApiKey, creator: ApiKeyCreator): ApiKeyResponse {
     const iso = (date: Date | null) => date?.toISOString() ?? null;
+    const allowed = creator.removed ? new Set<Scope>() : ROLE_SCOPES[creator.role];
+    const inGrace = key.previousSecretValidUntil !== null && key.previousSecretValidUntil.getTime() > Date.now();
     return {
       id: key.id,
       publicId: key.publicId,
       name: key.name,
       description: key.description,
       scopes: key.scopes,
+      effectiveScopes: ALL_SCOPES.filter((scope) => allowed.has(scope) && expandScopes(key.scopes).has(scope)),
       status: key.status(),
       createdAt: key.createdAt.toISOString(),
       expiresAt: iso(key.expiresAt),
       ipAllowlist: key.ipAllowlist,
       dailyCreditLimit: key.dailyCreditLimit,
       createdBy: key.createdBy,
+      creator: { id: creator.id, name: creator.name, role: creator.role },
       lastUsedAt: iso(key.lastUsedAt),
       lastUsedIp: key.lastUsedIp,
       rotatedAt: iso(key.rotatedAt),
+      previousSecretExpiresAt: inGrace ? iso(key.previousSecretValidUntil) : null,
       revokedAt: iso(key.revokedAt),
+      revokedReason: key.revokedAt ? (key.revokedReason ?? 'revoked') : null,
     };
   }
 }
@@ -122,8 +186,8 @@ export class ApiKeyResponse {
 export class ApiKeyWithSecretResponse extends ApiKeyResponse {
   @ApiProperty({ example: 'vk_k3x9q2mf7a1b_…', description: 'Shown exactly once.' }) fullApiKey!: string;
 
-  static withSecret(key: ApiKey, fullApiKey: string): ApiKeyWithSecretResponse {
-    return { ...ApiKeyResponse.of(key), fullApiKey };
+  static withSecret(key: ApiKey, creator: ApiKeyCreator, fullApiKey: string): ApiKeyWithSecretResponse {
+    return { ...ApiKeyResponse.of(key, creator), fullApiKey };
   }
 }
 
