@@ -43,3 +43,14 @@ export class RefusedCredential extends DomainError {
     super(code, detail, extensions);
   }
 }
+
+const REFUSED_CALLER = Symbol('refusedCaller');
+
+/** Remembers on the request who a refused-but-identified credential belonged to (usage counts it as denied). */
+export function rememberRefusedCaller(request: object, caller: OperationActor): void {
+  (request as { [REFUSED_CALLER]?: OperationActor })[REFUSED_CALLER] = caller;
+}
+
+export function refusedCallerOf(request: object): OperationActor | undefined {
+  return (request as { [REFUSED_CALLER]?: OperationActor })[REFUSED_CALLER];
+}

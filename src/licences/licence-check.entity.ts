@@ -12,6 +12,13 @@ export interface Endorsement {
 }
 
 /** A driver-licence check as DVLA answered it. The share code is never stored. */
+export type LicenceSource = 'simulated' | 'dvla';
+export const LICENCE_SOURCES: readonly LicenceSource[] = ['simulated', 'dvla'];
+export interface LicenceWarning {
+  code: 'licence_mismatch';
+  message: string;
+}
+
 @Entity('licence_checks')
 export class LicenceCheck extends UuidEntity {
   @Column({ name: 'company_id', type: 'uuid' })
@@ -40,6 +47,13 @@ export class LicenceCheck extends UuidEntity {
 
   @Column({ type: 'boolean' })
   flagged!: boolean;
+
+  /** `simulated` (no DVLA contract configured) or `dvla`. */
+  @Column({ type: 'varchar', length: 16 })
+  source!: LicenceSource;
+
+  @Column({ type: 'jsonb' })
+  warnings!: LicenceWarning[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

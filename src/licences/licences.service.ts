@@ -8,7 +8,7 @@ import { CustomersService } from '../customers/customers.service.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { Outbox } from '../platform/operations/ports.js';
 import { type CreateLicenceCheckRequest, LicenceCheckResponse, type ListLicenceChecksQuery } from './dto/licence-check.dto.js';
-import { LicenceCheck } from './licence-check.entity.js';
+import { LicenceCheck, type LicenceWarning } from './licence-check.entity.js';
 import { licenceKind } from '../platform/validation/licence-number.js';
 import { LicenceProvider } from './provider/licence-provider.js';
 
@@ -27,7 +27,12 @@ export class LicencesService {
     if (licenceKind(request.licenceNumber) === 'northern_ireland') {
       throw new DomainError('ni_licence_unsupported', 'Checks of Northern Ireland (DVA) licences are not yet available.');
     }
-    if (request.customerId) await this.customers.require(principal.companyId, request.customerId);
+    const customer = request.customerId ? await this.customers.require(principal.companyId, request.customerId) : null;
+    const onFile = customer?.licence?.number;
+    const warnings: LicenceWarning[] =
+      onFile && onFile.toUpperCase() !== request.licenceNumber.toUpperCase()
+        ? [{ code: 'licence_mismatch', message: `The customer's licence on file has another number (ending ${onFile.slice(-4)}); check you have the right driver.` }]
+        : [];
     const outcome = await this.provider.check(request.licenceNumber, request.shareCode);
     if (outcome.kind === 'share_code_invalid') {
       throw new DomainError('share_code_invalid', `The share code is ${outcome.reason === 'expired' ? 'expired' : 'wrong or does not match the licence'}; ask the driver for a new one.`);
@@ -44,6 +49,8 @@ export class LicencesService {
       endorsements: outcome.endorsements,
       penaltyPoints,
       flagged: penaltyPoints >= this.config.LICENCE_FLAG_POINTS || outcome.status !== 'valid',
+      source: this.provider.source,
+      warnings,
     }));
     const response = LicenceCheckResponse.of(check);
     if (check.customerId) {

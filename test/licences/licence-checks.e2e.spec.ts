@@ -33,6 +33,8 @@ describe('driver licence checks (simulated provider)', () => {
       endorsements: [],
       penaltyPoints: 0,
       flagged: false,
+      source: 'simulated',
+      warnings: [],
     });
     expect(await flaggedEvents(company.companyId)).toEqual([]);
     expect(await balance(company.companyId)).toBe(before);
@@ -85,6 +87,17 @@ describe('driver licence checks (simulated provider)', () => {
     expectProblem(await check(owner, { licenceNumber: gbLicenceNumber(), shareCode: SHARE_CODE, customerId: randomUUID() }), 404, 'not_found');
     const list = await app.http().get('/v1/licence-checks').query({ customerId: customer.id }).set(owner.auth).expect(200);
     expect(list.body).toEqual({ data: [linked.body], nextCursor: null });
+  });
+
+  it("warns licence_mismatch when the customer's licence on file has another number, and not when it matches", async () => {
+    const onFile = gbLicenceNumber();
+    const customer = (await app.http().post('/v1/customers').set(owner.auth).send({ name: 'Dee Driver', licence: { number: onFile } }).expect(201)).body as { id: string };
+    const other = await check(owner, { licenceNumber: gbLicenceNumber({ surname: 'SMITH' }), shareCode: SHARE_CODE, customerId: customer.id }).expect(201);
+    expect(other.body.warnings).toEqual([{ code: 'licence_mismatch', message: expect.stringContaining('another number') as unknown }]);
+    const read = await app.http().get(`/v1/licence-checks/${other.body.id}`).set(owner.auth).expect(200);
+    expect(read.body.warnings).toEqual(other.body.warnings);
+    const same = await check(owner, { licenceNumber: onFile, shareCode: SHARE_CODE, customerId: customer.id }).expect(201);
+    expect(same.body).toMatchObject({ warnings: [], source: 'simulated' });
   });
 
   it('pages newest first', async () => {

@@ -5,11 +5,14 @@ import { CurrentPrincipal, UserRoles } from '../authentication/access.decorators
 import type { Principal } from '../principal.js';
 import type { Page } from '../../platform/http/pagination/page-query.dto.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { KeyUsageService } from './key-usage.service.js';
 import {
   ApiKeyPage,
   ApiKeyResponse,
   ApiKeyWithSecretResponse,
   CreateApiKeyRequest,
+  KeyUsageQuery,
+  KeyUsageResponse,
   ListApiKeysQuery,
   RevokeApiKeyRequest,
   RotateApiKeyRequest,
@@ -20,7 +23,10 @@ import { PublicIdPipe } from './public-id.pipe.js';
 @ApiTags('api-keys')
 @Controller('v1/api-keys')
 export class ApiKeysController {
-  constructor(private readonly keys: ApiKeysService) {}
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly usageReader: KeyUsageService,
+  ) {}
 
   @Post()
   @Audited('api_key.create')
@@ -44,6 +50,13 @@ export class ApiKeysController {
   @ApiOkResponse({ type: ApiKeyResponse })
   revokeByBody(@CurrentPrincipal() principal: Principal, @Body() request: RevokeApiKeyRequest): Promise<ApiKeyResponse> {
     return this.keys.revoke(principal, request.publicId);
+  }
+
+  @Get(':publicId/usage')
+  @UserRoles('owner', 'admin', 'auditor')
+  @ApiOkResponse({ type: KeyUsageResponse })
+  usage(@CurrentPrincipal() principal: Principal, @Param('publicId', PublicIdPipe) publicId: string, @Query() query: KeyUsageQuery): Promise<KeyUsageResponse> {
+    return this.usageReader.usage(principal, publicId, query);
   }
 
   @Get(':publicId')

@@ -7,7 +7,7 @@ import { statusOfError } from '../../platform/http/problem-details.filter.js';
 import { callInfoOf, type OperationActor, OperationContext, routeResourceIdOf } from '../../platform/operations/operation.js';
 import { OperationSpecs } from '../../platform/operations/operation-specs.js';
 import { AuditSink } from '../../platform/operations/ports.js';
-import { type Principal, RefusedCredential } from '../principal.js';
+import { type Principal, RefusedCredential, rememberRefusedCaller } from '../principal.js';
 import type { Scope } from '../scopes/scope-catalogue.js';
 import { ACCESS_RULE, type AccessRule, type AuthenticatedRequest } from './access.decorators.js';
 import { BEARER_STRATEGY_NAME } from './bearer.strategy.js';
@@ -41,6 +41,7 @@ export class AuthenticationGuard extends AuthGuard() {
       await this.applyRateLimit(principal, context.switchToHttp().getResponse<FastifyReply>());
       return enforce(rule, principal);
     } catch (error) {
+      if (error instanceof RefusedCredential) rememberRefusedCaller(context.switchToHttp().getRequest<object>(), error.caller);
       await this.recordRefusal(context, error);
       throw error;
     }

@@ -4,7 +4,7 @@ import { IsOptional, IsString, IsUUID } from 'class-validator';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { Satisfies, whenString } from '../../platform/validation/validators.js';
 import { isShareCode, licenceKind, normaliseLicenceNumber, normaliseShareCode } from '../../platform/validation/licence-number.js';
-import { LICENCE_STATUSES, type LicenceCheck, type LicenceStatus } from '../licence-check.entity.js';
+import { LICENCE_SOURCES, LICENCE_STATUSES, type LicenceCheck, type LicenceSource, type LicenceStatus } from '../licence-check.entity.js';
 
 export class CreateLicenceCheckRequest {
   @ApiProperty({ example: 'MORGA753116SM9IJ', description: 'GB licence number (16 characters). Northern Ireland numbers (8 digits) → 422 ni_licence_unsupported.' })
@@ -35,6 +35,11 @@ export class EndorsementResponse {
   @ApiProperty({ format: 'date' }) expiresAt!: string;
 }
 
+export class LicenceWarningResponse {
+  @ApiProperty({ enum: ['licence_mismatch'] }) code!: 'licence_mismatch';
+  @ApiProperty() message!: string;
+}
+
 export class LicenceCheckResponse {
   @ApiProperty() id!: string;
   @ApiProperty() licenceNumber!: string;
@@ -45,6 +50,8 @@ export class LicenceCheckResponse {
   @ApiProperty({ type: [EndorsementResponse] }) endorsements!: EndorsementResponse[];
   @ApiProperty() penaltyPoints!: number;
   @ApiProperty({ description: 'Points reached the flag threshold, or the licence is not valid.' }) flagged!: boolean;
+  @ApiProperty({ enum: LICENCE_SOURCES, description: '`simulated` until a DVLA contract is configured: the answer is not the DVLA\'s.' }) source!: LicenceSource;
+  @ApiProperty({ type: [LicenceWarningResponse], description: '`licence_mismatch` when the customer\'s licence on file has another number.' }) warnings!: LicenceWarningResponse[];
 
   static of(check: LicenceCheck): LicenceCheckResponse {
     return {
@@ -57,6 +64,8 @@ export class LicenceCheckResponse {
       endorsements: check.endorsements,
       penaltyPoints: check.penaltyPoints,
       flagged: check.flagged,
+      source: check.source,
+      warnings: check.warnings,
     };
   }
 }

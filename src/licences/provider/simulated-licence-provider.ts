@@ -17,6 +17,8 @@ import { LicenceProvider, type LicenceLookupOutcome } from './licence-provider.j
  */
 @Injectable()
 export class SimulatedLicenceProvider extends LicenceProvider {
+  readonly source = 'simulated' as const;
+
   check(licenceNumber: string, shareCode: string): Promise<LicenceLookupOutcome> {
     if (shareCode.startsWith('EXPIRED')) return Promise.resolve({ kind: 'share_code_invalid', reason: 'expired' });
     if (shareCode.startsWith('WRONG')) return Promise.resolve({ kind: 'share_code_invalid', reason: 'wrong' });

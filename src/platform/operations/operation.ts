@@ -108,3 +108,14 @@ function headerOf(request: FastifyRequest, name: string): string | null {
   const first = Array.isArray(value) ? value[0] : value;
   return first ?? null;
 }
+
+const CREDITS_SPENT = Symbol('creditsSpent');
+
+/** The credits a request's operation spent, once its transaction is about to commit (usage statistics). */
+export function rememberCreditsSpent(request: object, credits: number): void {
+  (request as { [CREDITS_SPENT]?: number })[CREDITS_SPENT] = credits;
+}
+
+export function creditsSpentOf(request: object): number {
+  return (request as { [CREDITS_SPENT]?: number })[CREDITS_SPENT] ?? 0;
+}

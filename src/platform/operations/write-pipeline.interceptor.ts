@@ -5,7 +5,7 @@ import { retryingTransaction } from '../database/pg-errors.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { statusOfError } from '../http/problem-details.filter.js';
 import { CurrentOperation } from './current-operation.js';
-import { callInfoOf, type OperationActor, OperationContext, routeResourceIdOf } from './operation.js';
+import { callInfoOf, type OperationActor, OperationContext, rememberCreditsSpent, routeResourceIdOf } from './operation.js';
 import { type OperationSpec, OperationSpecs } from './operation-specs.js';
 import { AuditSink, type ClaimOutcome, CreditMeter, IdempotencyStore } from './ports.js';
 
@@ -66,6 +66,7 @@ export class WritePipelineInterceptor implements NestInterceptor {
         if (spec.cost && actor) {
           await this.credits.spend(actor, spec.cost, operation?.resourceId ?? createdIdOf(result));
           if (operation) operation.creditsSpent = spec.cost.credits;
+          rememberCreditsSpent(request, spec.cost.credits);
         }
         // the success event commits (or rolls back) with the write, after the debit it reports
         if (operation) await this.audit.recordSuccess(operation);

@@ -201,3 +201,35 @@ export class ApiKeyTokenRequest {
   @IsOptional() @IsString() @MaxLength(200)
   apiKey?: string;
 }
+
+export const USAGE_GRANULARITIES = ['hour', 'day'] as const;
+export type UsageGranularity = (typeof USAGE_GRANULARITIES)[number];
+
+export class KeyUsageQuery {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Start (inclusive, rounded down to the bucket). Default: 24 h (hour) or 30 days (day) before `to`.' })
+  @IsOptional() @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'End (exclusive). Default: now.' })
+  @IsOptional() @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: USAGE_GRANULARITIES, default: 'hour', description: 'At most 31 days by hour, 400 days by day.' })
+  @IsOptional() @IsIn(USAGE_GRANULARITIES)
+  granularity: UsageGranularity = 'hour';
+}
+
+export class KeyUsageBucket {
+  @ApiProperty({ format: 'date-time' }) start!: string;
+  @ApiProperty({ type: 'integer', description: 'Every request the key or its tokens made.' }) requests!: number;
+  @ApiProperty({ type: 'integer', description: '2xx and 3xx.' }) succeeded!: number;
+  @ApiProperty({ type: 'integer', description: 'Refused after the key was identified by its secret: revoked, expired, IP, scope, credits, rate limit.' }) denied!: number;
+  @ApiProperty({ type: 'integer', description: '5xx.' }) failed!: number;
+  @ApiProperty({ type: 'integer' }) creditsSpent!: number;
+}
+
+export class KeyUsageResponse {
+  @ApiProperty({ example: 'k3x9q2mf7a1b' }) publicId!: string;
+  @ApiProperty({ enum: USAGE_GRANULARITIES }) granularity!: UsageGranularity;
+  @ApiProperty({ type: [KeyUsageBucket], description: 'Oldest first, empty buckets included. Counts may lag by up to 60 s.' }) data!: KeyUsageBucket[];
+}
