@@ -132,6 +132,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/api-keys/{publicId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ApiKeysController_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys/{publicId}": {
         parameters: {
             query?: never;
@@ -1013,6 +1029,27 @@ export interface components {
             /** @example k3x9q2mf7a1b */
             publicId: string;
         };
+        KeyUsageBucket: {
+            /** Format: date-time */
+            start: string;
+            /** @description Every request the key or its tokens made. */
+            requests: number;
+            /** @description 2xx and 3xx. */
+            succeeded: number;
+            /** @description Refused after the key was identified by its secret: revoked, expired, IP, scope, credits, rate limit. */
+            denied: number;
+            /** @description 5xx. */
+            failed: number;
+            creditsSpent: number;
+        };
+        KeyUsageResponse: {
+            /** @example k3x9q2mf7a1b */
+            publicId: string;
+            /** @enum {string} */
+            granularity: "hour" | "day";
+            /** @description Oldest first, empty buckets included. Counts may lag by up to 60 s. */
+            data: components["schemas"]["KeyUsageBucket"][];
+        };
         UpdateApiKeyRequest: {
             /** @example Depot tablet integration (north) */
             name?: string;
@@ -1657,6 +1694,11 @@ export interface components {
             /** Format: date */
             expiresAt: string;
         };
+        LicenceWarningResponse: {
+            /** @enum {string} */
+            code: "licence_mismatch";
+            message: string;
+        };
         LicenceCheckResponse: {
             id: string;
             licenceNumber: string;
@@ -1676,6 +1718,13 @@ export interface components {
             penaltyPoints: number;
             /** @description Points reached the flag threshold, or the licence is not valid. */
             flagged: boolean;
+            /**
+             * @description `simulated` until a DVLA contract is configured: the answer is not the DVLA's.
+             * @enum {string}
+             */
+            source: "simulated" | "dvla";
+            /** @description `licence_mismatch` when the customer's licence on file has another number. */
+            warnings: components["schemas"]["LicenceWarningResponse"][];
         };
     };
     responses: never;
@@ -1963,6 +2012,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKeyResponse"];
+                };
+            };
+            /** @description problem+json: unauthenticated, invalid_credentials, api_key_revoked, api_key_expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ApiKeysController_usage: {
+        parameters: {
+            query?: {
+                /** @description Start (inclusive, rounded down to the bucket). Default: 24 h (hour) or 30 days (day) before `to`. */
+                from?: string;
+                /** @description End (exclusive). Default: now. */
+                to?: string;
+                /** @description At most 31 days by hour, 400 days by day. */
+                granularity?: "hour" | "day";
+            };
+            header?: never;
+            path: {
+                publicId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyUsageResponse"];
                 };
             };
             /** @description problem+json: unauthenticated, invalid_credentials, api_key_revoked, api_key_expired */
