@@ -9,6 +9,6 @@ import { CustomersService } from './customers.service.js';
   imports: [TypeOrmModule.forFeature([Customer])],
   controllers: [CustomersController],
   providers: [CustomersService, CustomersRepository],
-  exports: [CustomersService, CustomersRepository],
+  exports: [CustomersRepository],
 })
 export class CustomersModule {}

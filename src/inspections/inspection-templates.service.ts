@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../identity/principal.js';
 import { DomainError } from '../platform/http/domain-error.js';
 import { invalid } from '../platform/http/validation.pipe.js';
-import { mapPage, paginate } from '../platform/http/pagination/keyset.js';
+import { mapPage } from '../platform/http/pagination/keyset.js';
 import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
-import { newId } from '../platform/database/uuid-entity.js';
-import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { InspectionTemplateResponse } from './dto/inspection.dto.js';
-import { InspectionTemplate } from './inspection-template.entity.js';
+import type { InspectionTemplate } from './inspection-template.entity.js';
+import { InspectionTemplatesRepository } from './inspection-templates.repository.js';
 import { STARTER_TEMPLATES } from './starter-templates.js';
 
 /**
@@ -17,15 +16,11 @@ import { STARTER_TEMPLATES } from './starter-templates.js';
  */
 @Injectable()
 export class InspectionTemplatesService {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(private readonly templates: InspectionTemplatesRepository) {}
 
   async list(principal: Principal, page: PageQuery): Promise<Page<InspectionTemplateResponse>> {
-    await this.ensureStarterTemplates(principal.companyId);
-    const query = this.uow
-      .repository(InspectionTemplate)
-      .createQueryBuilder('template')
-      .where('template.companyId = :companyId', { companyId: principal.companyId });
-    return mapPage(await paginate(query, page), InspectionTemplateResponse.of);
+    await this.templates.ensureStarterTemplates(principal.companyId);
+    return mapPage(await this.templates.listForCompany(principal.companyId, page), InspectionTemplateResponse.of);
   }
 
   /** The template an inspection names by id (404 when not the company's) or by key (400 when unknown). */
@@ -34,11 +29,10 @@ export class InspectionTemplatesService {
     if (templateId === undefined && templateKey === undefined) {
       throw invalid([{ field: 'templateId', message: 'templateId or templateKey is required' }]);
     }
-    await this.ensureStarterTemplates(companyId);
-    const templates = this.uow.repository(InspectionTemplate);
+    await this.templates.ensureStarterTemplates(companyId);
     const template = templateId
-      ? await templates.findOneBy({ companyId, id: templateId })
-      : await templates.findOneBy({ companyId, key: templateKey });
+      ? await this.templates.findForCompany(companyId, templateId)
+      : await this.templates.findByKey(companyId, templateKey!);
     if (!template) {
       if (templateId) throw DomainError.notFound('Inspection template');
       throw invalid([{ field: 'templateKey', message: `is not a template of this company (${STARTER_TEMPLATES.map((t) => t.key).join(', ')}, …)` }]);
@@ -47,22 +41,5 @@ export class InspectionTemplatesService {
       throw invalid([{ field: 'templateKey', message: 'does not match templateId' }]);
     }
     return template;
-  }
-
-  async findById(companyId: string, id: string): Promise<InspectionTemplate | null> {
-    return this.uow.repository(InspectionTemplate).findOneBy({ companyId, id });
-  }
-
-  private async ensureStarterTemplates(companyId: string): Promise<void> {
-    const templates = this.uow.repository(InspectionTemplate);
-    if (await templates.existsBy({ companyId })) return;
-    // ids newest-first in the catalogue's order, so the list shows check-out, check-in, damage
-    const ids = STARTER_TEMPLATES.map(() => newId()).reverse();
-    await templates
-      .createQueryBuilder()
-      .insert()
-      .values(STARTER_TEMPLATES.map((starter, index) => ({ id: ids[index], companyId, ...starter })))
-      .orIgnore()
-      .execute();
   }
 }

@@ -2,10 +2,9 @@ import { Injectable, type StreamableFile } from '@nestjs/common';
 import type { Principal } from '../identity/principal.js';
 import { DomainError } from '../platform/http/domain-error.js';
 import { invalid } from '../platform/http/validation.pipe.js';
-import { mapPage, paginate } from '../platform/http/pagination/keyset.js';
+import { mapPage } from '../platform/http/pagination/keyset.js';
 import type { Page } from '../platform/http/pagination/page-query.dto.js';
 import { actorRefOf } from '../platform/operations/operation.js';
-import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { VehiclesRepository } from '../vehicles/vehicles.repository.js';
 import { Outbox } from '../platform/operations/ports.js';
 import {
@@ -18,7 +17,9 @@ import {
 import { inspectionReport } from './inspection-report.js';
 import type { InspectionTemplate } from './inspection-template.entity.js';
 import { InspectionTemplatesService } from './inspection-templates.service.js';
-import { Inspection, type InspectionItem } from './inspection.entity.js';
+import type { InspectionItem } from './inspection.entity.js';
+import { InspectionsRepository } from './inspections.repository.js';
+import { InspectionTemplatesRepository } from './inspection-templates.repository.js';
 
 /**
  * Inspections of a company's vehicles. Creating one costs a credit: the write interceptor debits it in
@@ -27,8 +28,9 @@ import { Inspection, type InspectionItem } from './inspection.entity.js';
 @Injectable()
 export class InspectionsService {
   constructor(
-    private readonly uow: UnitOfWork,
+    private readonly inspections: InspectionsRepository,
     private readonly templates: InspectionTemplatesService,
+    private readonly templateRows: InspectionTemplatesRepository,
     private readonly outbox: Outbox,
     private readonly vehicles: VehiclesRepository,
   ) {}
@@ -38,10 +40,9 @@ export class InspectionsService {
     const template = await this.templates.resolve(companyId, request);
     const items = checklist(template, request.items);
     await this.vehicles.requireForCompany(companyId, request.vehicleId);
-    const inspections = this.uow.repository(Inspection);
     const signedOff = request.signOff !== undefined;
-    const inspection = await inspections.save(
-      inspections.create({
+    const inspection = await this.inspections.save(
+      this.inspections.create({
         companyId,
         vehicleId: request.vehicleId,
         templateId: template.id,
@@ -61,50 +62,32 @@ export class InspectionsService {
   }
 
   async signOff(principal: Principal, id: string, request: SignOffRequest): Promise<InspectionResponse> {
-    const inspection = await this.require(principal.companyId, id, true);
+    const inspection = await this.inspections.getForCompany(principal.companyId, id, { lock: true });
     if (inspection.status === 'completed') throw new DomainError('conflict', 'This inspection is already signed off.');
     inspection.status = 'completed';
     inspection.signedBy = request.signedBy.trim();
     inspection.signedOffAt = new Date();
-    const response = InspectionResponse.of(await this.uow.repository(Inspection).save(inspection));
+    const response = InspectionResponse.of(await this.inspections.save(inspection));
     await this.outbox.record(principal.companyId, 'inspection.completed', { ...response });
     return response;
   }
 
   async list(principal: Principal, query: ListInspectionsQuery): Promise<Page<InspectionResponse>> {
-    const builder = this.uow
-      .repository(Inspection)
-      .createQueryBuilder('inspection')
-      .where('inspection.companyId = :companyId', { companyId: principal.companyId });
-    if (query.vehicleId) builder.andWhere('inspection.vehicleId = :vehicleId', { vehicleId: query.vehicleId });
-    if (query.status) builder.andWhere('inspection.status = :status', { status: query.status });
-    return mapPage(await paginate(builder, query), InspectionResponse.of);
+    return mapPage(await this.inspections.listForCompany(principal.companyId, query), InspectionResponse.of);
   }
 
   async get(principal: Principal, id: string): Promise<InspectionResponse> {
-    return InspectionResponse.of(await this.require(principal.companyId, id));
+    return InspectionResponse.of(await this.inspections.getForCompany(principal.companyId, id));
   }
 
   async pdf(principal: Principal, id: string): Promise<StreamableFile> {
-    const inspection = await this.require(principal.companyId, id);
+    const inspection = await this.inspections.getForCompany(principal.companyId, id);
     if (inspection.status !== 'completed') {
       throw new DomainError('not_signed_off', 'The report of an inspection exists once it is signed off.');
     }
     const vehicle = await this.vehicles.getForCompany(principal.companyId, inspection.vehicleId);
-    const template = await this.templates.findById(principal.companyId, inspection.templateId);
-    if (!template) throw DomainError.notFound('Inspection template');
+    const template = await this.templateRows.getForCompany(principal.companyId, inspection.templateId);
     return inspectionReport(inspection, vehicle, template);
-  }
-
-  private async require(companyId: string, id: string, forUpdate = false): Promise<Inspection> {
-    const query = this.uow
-      .repository(Inspection)
-      .createQueryBuilder('inspection')
-      .where('inspection.companyId = :companyId AND inspection.id = :id', { companyId, id });
-    if (forUpdate) query.setLock('pessimistic_write');
-    const inspection = await query.getOne();
-    if (!inspection) throw DomainError.notFound('Inspection');
-    return inspection;
   }
 }
 

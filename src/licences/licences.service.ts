@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../identity/principal.js';
 import { DomainError } from '../platform/http/domain-error.js';
-import { mapPage, paginate } from '../platform/http/pagination/keyset.js';
+import { mapPage } from '../platform/http/pagination/keyset.js';
 import type { Page } from '../platform/http/pagination/page-query.dto.js';
 import { AppConfig } from '../platform/config/app-config.js';
-import { CustomersService } from '../customers/customers.service.js';
-import { UnitOfWork } from '../platform/database/unit-of-work.js';
+import { CustomersRepository } from '../customers/customers.repository.js';
 import { Outbox } from '../platform/operations/ports.js';
 import { type CreateLicenceCheckRequest, LicenceCheckResponse, type ListLicenceChecksQuery } from './dto/licence-check.dto.js';
-import { LicenceCheck, type LicenceWarning } from './licence-check.entity.js';
+import type { LicenceWarning } from './licence-check.entity.js';
+import { LicenceChecksRepository } from './licence-checks.repository.js';
 import { licenceKind } from '../platform/validation/licence-number.js';
 import { LicenceProvider } from './provider/licence-provider.js';
 
@@ -16,9 +16,9 @@ import { LicenceProvider } from './provider/licence-provider.js';
 @Injectable()
 export class LicencesService {
   constructor(
-    private readonly uow: UnitOfWork,
+    private readonly checks: LicenceChecksRepository,
     private readonly provider: LicenceProvider,
-    private readonly customers: CustomersService,
+    private readonly customers: CustomersRepository,
     private readonly outbox: Outbox,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -27,7 +27,7 @@ export class LicencesService {
     if (licenceKind(request.licenceNumber) === 'northern_ireland') {
       throw new DomainError('ni_licence_unsupported', 'Checks of Northern Ireland (DVA) licences are not yet available.');
     }
-    const customer = request.customerId ? await this.customers.require(principal.companyId, request.customerId) : null;
+    const customer = request.customerId ? await this.customers.getForCompany(principal.companyId, request.customerId) : null;
     const onFile = customer?.licence?.number;
     const warnings: LicenceWarning[] =
       onFile && onFile.toUpperCase() !== request.licenceNumber.toUpperCase()
@@ -38,8 +38,7 @@ export class LicencesService {
       throw new DomainError('share_code_invalid', `The share code is ${outcome.reason === 'expired' ? 'expired' : 'wrong or does not match the licence'}; ask the driver for a new one.`);
     }
     const penaltyPoints = outcome.endorsements.reduce((sum, endorsement) => sum + endorsement.points, 0);
-    const checks = this.uow.repository(LicenceCheck);
-    const check = await checks.save(checks.create({
+    const check = await this.checks.save(this.checks.create({
       companyId: principal.companyId,
       customerId: request.customerId ?? null,
       licenceNumber: request.licenceNumber,
@@ -67,17 +66,10 @@ export class LicencesService {
   }
 
   async get(principal: Principal, checkId: string): Promise<LicenceCheckResponse> {
-    const check = await this.uow.repository(LicenceCheck).findOne({ where: { id: checkId, companyId: principal.companyId } });
-    if (!check) throw DomainError.notFound('Licence check');
-    return LicenceCheckResponse.of(check);
+    return LicenceCheckResponse.of(await this.checks.getForCompany(principal.companyId, checkId));
   }
 
   async list(principal: Principal, query: ListLicenceChecksQuery): Promise<Page<LicenceCheckResponse>> {
-    const builder = this.uow
-      .repository(LicenceCheck)
-      .createQueryBuilder('check')
-      .where('check.companyId = :companyId', { companyId: principal.companyId });
-    if (query.customerId) builder.andWhere('check.customerId = :customerId', { customerId: query.customerId.toLowerCase() });
-    return mapPage(await paginate(builder, query), LicenceCheckResponse.of);
+    return mapPage(await this.checks.listForCompany(principal.companyId, query), LicenceCheckResponse.of);
   }
 }

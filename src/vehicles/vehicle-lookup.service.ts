@@ -1,10 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../platform/config/app-config.js';
-import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { JobQueue } from '../platform/jobs/job-queue.js';
 import { LOGGER, type AppLogger } from '../platform/logging/logger.js';
 import { VehicleDataProvider, type VehicleLookupOutcome } from './lookup/vehicle-data.js';
-import { Vehicle } from './vehicle.entity.js';
+import { type Vehicle, VehiclesRepository } from './vehicles.repository.js';
 
 /** Per provider: a job queued by an instance on the real services is never completed by a simulated one. */
 const lookupQueue = (config: AppConfig) => `vehicle-lookup.${config.VEHICLE_DATA_PROVIDER}`;
@@ -19,7 +18,7 @@ interface LookupJob {
 
 /**
  * Fills a vehicle's DVLA and MOT data. A request tries quickly (one upstream call, one retry, each
- * bounded by LOOKUP_TIMEOUT_MS, since it runs inside the write's transaction); when the services are
+ * bounded by LOOKUP_TIMEOUT_MS; it runs before the write's first query, so outside its transaction); when the services are
  * unavailable the vehicle is saved `pending` and a durable pg-boss job, enqueued in that same
  * transaction, retries with exponential back-off outside any transaction until it completes.
  */
@@ -28,7 +27,7 @@ export class VehicleLookupService implements OnModuleInit {
   constructor(
     private readonly provider: VehicleDataProvider,
     private readonly jobs: JobQueue,
-    private readonly uow: UnitOfWork,
+    private readonly vehicles: VehiclesRepository,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: AppLogger,
   ) {}
@@ -60,25 +59,13 @@ export class VehicleLookupService implements OnModuleInit {
   }
 
   private async completePending(job: LookupJob, signal: AbortSignal): Promise<void> {
-    const vehicles = this.uow.repository(Vehicle);
-    const vehicle = await vehicles.findOne({ where: { id: job.vehicleId, companyId: job.companyId } });
+    const vehicle = await this.vehicles.findForCompany(job.companyId, job.vehicleId);
     if (!vehicle || vehicle.lookupStatus !== 'pending' || vehicle.registration !== job.registration) return;
     const outcome = await this.provider.lookup(job.registration, { maxAttempts: this.config.LOOKUP_MAX_ATTEMPTS, signal });
     if (outcome.kind === 'unavailable') throw new Error(`vehicle lookup still unavailable: ${outcome.reason}`);
     applyOutcome(vehicle, outcome);
-    await this.uow.run((manager) =>
-      manager
-        .createQueryBuilder()
-        .update(Vehicle)
-        .set({ lookupStatus: vehicle.lookupStatus, dvla: vehicle.dvla, motTests: vehicle.motTests, lookedUpAt: vehicle.lookedUpAt })
-        .where('id = :id AND company_id = :companyId AND registration = :registration AND lookup_status = :pending', {
-          id: job.vehicleId,
-          companyId: job.companyId,
-          registration: job.registration,
-          pending: 'pending',
-        })
-        .execute(),
-    );
+    const { lookupStatus, dvla, motTests, lookedUpAt } = vehicle;
+    await this.vehicles.completePendingLookup(job.companyId, job.vehicleId, job.registration, { lookupStatus, dvla, motTests, lookedUpAt });
   }
 }
 

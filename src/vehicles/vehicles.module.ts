@@ -24,6 +24,6 @@ import { VehiclesService } from './vehicles.service.js';
         config.VEHICLE_DATA_PROVIDER === 'dvla' ? DvlaVehicleDataProvider.fromConfig(config) : new SimulatedVehicleDataProvider(),
     },
   ],
-  exports: [VehiclesService, VehiclesRepository],
+  exports: [VehiclesRepository],
 })
 export class VehiclesModule {}

@@ -1,49 +1,36 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull } from 'typeorm';
 import type { Principal } from '../identity/principal.js';
 import { DomainError } from '../platform/http/domain-error.js';
-import { mapPage, paginate } from '../platform/http/pagination/keyset.js';
+import { mapPage } from '../platform/http/pagination/keyset.js';
 import type { Page } from '../platform/http/pagination/page-query.dto.js';
-import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { isUniqueViolation } from '../platform/database/pg-errors.js';
 import { type CreateVehicleRequest, type ListVehiclesQuery, type UpdateVehicleRequest, VehicleResponse } from './dto/vehicle.dto.js';
 import { VehicleLookupService } from './vehicle-lookup.service.js';
-import { Vehicle } from './vehicle.entity.js';
+import { type Vehicle, VehiclesRepository } from './vehicles.repository.js';
 
 const ACTIVE_REGISTRATION_INDEX = 'vehicles_company_registration_active';
 
 @Injectable()
 export class VehiclesService {
   constructor(
-    private readonly uow: UnitOfWork,
+    private readonly vehicles: VehiclesRepository,
     private readonly lookups: VehicleLookupService,
   ) {}
 
-  /** The company's vehicle (archived ones included), or 404 exactly like a missing one. */
-  async require(companyId: string, vehicleId: string): Promise<Vehicle> {
-    const vehicle = await this.uow.repository(Vehicle).findOne({ where: { id: vehicleId, companyId } });
-    if (!vehicle) throw DomainError.notFound('Vehicle');
-    return vehicle;
-  }
-
   async get(principal: Principal, vehicleId: string): Promise<VehicleResponse> {
-    return VehicleResponse.of(await this.require(principal.companyId, vehicleId));
+    return VehicleResponse.of(await this.vehicles.getForCompany(principal.companyId, vehicleId));
   }
 
   async list(principal: Principal, query: ListVehiclesQuery): Promise<Page<VehicleResponse>> {
-    const builder = this.uow
-      .repository(Vehicle)
-      .createQueryBuilder('vehicle')
-      .where('vehicle.companyId = :companyId', { companyId: principal.companyId });
-    if (query.registration !== undefined) builder.andWhere('vehicle.registration = :registration', { registration: query.registration });
-    if (!query.includeArchived) builder.andWhere('vehicle.archivedAt IS NULL');
-    return mapPage(await paginate(builder, query), VehicleResponse.of);
+    return mapPage(await this.vehicles.listForCompany(principal.companyId, query), VehicleResponse.of);
   }
 
+  /**
+   * The upstream lookup runs before the first query, so before the write's transaction begins: a
+   * slow DVLA answer holds no database connection (the write pipeline's transaction is deferred).
+   */
   async create(principal: Principal, request: CreateVehicleRequest): Promise<VehicleResponse> {
-    await this.refuseDuplicate(principal.companyId, request.registration);
-    const vehicles = this.uow.repository(Vehicle);
-    const vehicle = vehicles.create({
+    const vehicle = this.vehicles.create({
       companyId: principal.companyId,
       registration: request.registration,
       vin: request.vin ?? null,
@@ -52,6 +39,7 @@ export class VehiclesService {
       archivedAt: null,
     });
     await this.lookups.lookUpInRequest(vehicle);
+    await this.refuseDuplicate(principal.companyId, request.registration);
     return VehicleResponse.of(await this.saveAndSchedule(vehicle));
   }
 
@@ -62,7 +50,7 @@ export class VehiclesService {
 
   /** PATCH: only the given fields; a new registration is looked up afresh. */
   async update(principal: Principal, vehicleId: string, request: UpdateVehicleRequest): Promise<VehicleResponse> {
-    const vehicle = await this.require(principal.companyId, vehicleId);
+    const vehicle = await this.vehicles.getForCompany(principal.companyId, vehicleId);
     if (request.vin !== undefined) vehicle.vin = request.vin;
     if (request.nickname !== undefined) vehicle.nickname = request.nickname;
     if (request.mileage !== undefined) vehicle.mileage = request.mileage;
@@ -79,26 +67,26 @@ export class VehiclesService {
 
   /** DELETE archives: the vehicle stays readable by id with `archivedAt`; archiving twice is a no-op. */
   async archive(principal: Principal, vehicleId: string): Promise<VehicleResponse> {
-    const vehicle = await this.require(principal.companyId, vehicleId);
+    const vehicle = await this.vehicles.getForCompany(principal.companyId, vehicleId);
     if (vehicle.archivedAt) return VehicleResponse.of(vehicle);
     vehicle.archivedAt = new Date();
-    return VehicleResponse.of(await this.uow.repository(Vehicle).save(vehicle));
+    return VehicleResponse.of(await this.vehicles.save(vehicle));
   }
 
   async refreshLookup(principal: Principal, vehicleId: string): Promise<VehicleResponse> {
-    const vehicle = await this.require(principal.companyId, vehicleId);
+    const vehicle = await this.vehicles.getForCompany(principal.companyId, vehicleId);
     await this.lookups.lookUpInRequest(vehicle);
     return VehicleResponse.of(await this.saveAndSchedule(vehicle));
   }
 
   private async refuseDuplicate(companyId: string, registration: string): Promise<void> {
-    const existing = await this.uow.repository(Vehicle).findOne({ where: { companyId, registration, archivedAt: IsNull() } });
+    const existing = await this.vehicles.findActiveByRegistration(companyId, registration);
     if (existing) throw vehicleExists(registration, existing.id);
   }
 
   private async saveAndSchedule(vehicle: Vehicle): Promise<Vehicle> {
     try {
-      const saved = await this.uow.repository(Vehicle).save(vehicle);
+      const saved = await this.vehicles.save(vehicle);
       await this.lookups.scheduleRetryIfPending(saved);
       return saved;
     } catch (error) {

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Behaviour = 'ok' | '404' | '429' | '500' | 'hang';
+/** `held`: answers `ok` only when `releaseHeld()` is called (an upstream as slow as a test needs). */
+export type Behaviour = 'ok' | '404' | '429' | '500' | 'hang' | 'held';
 
 export interface RecordedRequest {
   method: string;
@@ -18,6 +19,7 @@ export class FakeDvla {
   readonly requests: RecordedRequest[] = [];
   readonly colours = new Map<string, string>();
   private readonly scripts = new Map<string, Behaviour[]>();
+  private readonly held: Array<() => void> = [];
   private server!: Server;
   url = '';
 
@@ -43,6 +45,11 @@ export class FakeDvla {
 
   script(registration: string, behaviours: Behaviour[]): void {
     this.scripts.set(registration, [...behaviours]);
+  }
+
+  /** Answers every `held` call so far. */
+  releaseHeld(): void {
+    for (const answer of this.held.splice(0)) answer();
   }
 
   callsTo(prefix: string, registration?: string): RecordedRequest[] {
@@ -75,6 +82,9 @@ export class FakeDvla {
     const behaviour = this.scripts.get(registration)?.shift() ?? 'ok';
     switch (behaviour) {
       case 'hang':
+        return;
+      case 'held':
+        this.held.push(() => this.vehicle(request, body, response));
         return;
       case '404':
         return json(response, 404, { errors: [{ status: '404', code: '404', title: 'Vehicle Not Found', detail: 'Record for vehicle not found' }] });

@@ -1,5 +1,7 @@
-import type { EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
+import type { DeepPartial, EntityTarget, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../http/domain-error.js';
+import { paginate } from '../http/pagination/keyset.js';
+import type { Page, PageQuery } from '../http/pagination/page-query.dto.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 interface TenantRow extends ObjectLiteral {
@@ -18,28 +20,54 @@ export abstract class TenantRepository<T extends TenantRow> {
     private readonly entity: EntityTarget<T>,
     /** How a missing record is named in the 404's detail, e.g. "Vehicle". */
     private readonly label: string,
+    /** The query builder alias of the company's rows (`forCompany`). */
+    private readonly alias: string,
   ) {}
 
   findForCompany(companyId: string, id: string): Promise<T | null> {
-    return this.uow.repository(this.entity).findOneBy(this.owned(companyId, id));
+    return this.forCompany(companyId).andWhere(`${this.alias}.id = :id`, { id }).getOne();
   }
 
-  /** The record, or 404 `not_found`. `lock` holds its row until the transaction ends. */
-  async getForCompany(companyId: string, id: string, options: { lock?: boolean } = {}): Promise<T> {
-    const record = await this.uow.repository(this.entity).findOne({
-      where: this.owned(companyId, id),
-      ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
+  /**
+   * The record, or 404 `not_found`. `lock` holds its row until the transaction ends; `hidden` adds
+   * columns not selected by default (`select: false`, e.g. sealed secrets).
+   */
+  async getForCompany(companyId: string, id: string, options: { lock?: boolean; hidden?: (keyof T & string)[] } = {}): Promise<T> {
+    const query = this.forCompany(companyId).andWhere(`${this.alias}.id = :id`, { id });
+    if (options.lock) query.setLock('pessimistic_write');
+    if (options.hidden) query.addSelect(options.hidden.map((column) => `${this.alias}.${column}`));
+    const record = await query.getOne();
     if (!record) throw DomainError.notFound(this.label);
     return record;
   }
 
   /** 404 `not_found` unless the company has this record. */
   async requireForCompany(companyId: string, id: string): Promise<void> {
-    if (!(await this.uow.repository(this.entity).existsBy(this.owned(companyId, id)))) throw DomainError.notFound(this.label);
+    if (!(await this.forCompany(companyId).andWhere(`${this.alias}.id = :id`, { id }).getExists())) throw DomainError.notFound(this.label);
   }
 
-  private owned(companyId: string, id: string): FindOptionsWhere<T> {
-    return { companyId, id } as FindOptionsWhere<T>;
+  /** A new, unsaved record. */
+  create(values: DeepPartial<T>): T {
+    return this.rows.create(values);
+  }
+
+  save(record: T): Promise<T> {
+    return this.rows.save(record);
+  }
+
+  /** A page of the company's records, newest first, narrowed by `filter`. */
+  protected pageForCompany(companyId: string, page: PageQuery, filter: (query: SelectQueryBuilder<T>) => void = () => undefined): Promise<Page<T>> {
+    const query = this.forCompany(companyId);
+    filter(query);
+    return paginate(query, page);
+  }
+
+  /** The company's rows, as a query to narrow (alias as given to the constructor). */
+  protected forCompany(companyId: string): SelectQueryBuilder<T> {
+    return this.rows.createQueryBuilder(this.alias).where(`${this.alias}.companyId = :companyId`, { companyId });
+  }
+
+  protected get rows(): Repository<T> {
+    return this.uow.repository(this.entity);
   }
 }

@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type Repository } from 'typeorm';
+import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryRunner, type Repository } from 'typeorm';
 
 /**
  * The owner of transactions. Code that runs inside `run()` (including everything a request handler
- * calls while the write interceptor holds a transaction open) reaches the database through
+ * calls while the write pipeline holds a transaction open) reaches the database through
  * `manager`/`repository()`, so every query of a transaction goes through that transaction's
  * connection: on PGlite's single backend a query on a second connection would wait forever.
  */
@@ -33,10 +33,58 @@ export class UnitOfWork {
     return this.dataSource.transaction((manager) => this.current.run(manager, () => work(manager)));
   }
 
+  /**
+   * Like `run()`, but the transaction begins at its first query: until then no connection is taken,
+   * so slow work before it (an upstream lookup, password hashing, DNS) blocks no one. Work that
+   * never queries commits nothing.
+   */
+  async runDeferred<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const open = this.current.getStore();
+    if (open) return work(open);
+    const runner = this.dataSource.createQueryRunner();
+    const begun = beginOnFirstQuery(runner);
+    try {
+      const result = await this.current.run(runner.manager, () => work(runner.manager));
+      if (begun()) await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (begun() && !runner.isReleased) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      markEnded(runner);
+      await runner.release();
+    }
+  }
+
   /** Runs `work` in a new transaction of its own, even inside another (e.g. recording a denial). */
   runDetached<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.current.exit(() =>
       this.dataSource.transaction((manager) => this.current.run(manager, () => work(manager))),
     );
   }
+}
+
+/**
+ * Makes `runner` behave as if its transaction were open (so TypeORM's own writes never open and
+ * commit one of their own) while sending `START TRANSACTION` only before its first query.
+ * Answers whether it has begun.
+ */
+function beginOnFirstQuery(runner: QueryRunner): () => boolean {
+  const query = runner.query.bind(runner);
+  let begin: Promise<unknown> | undefined;
+  setTransactionState(runner, true);
+  runner.query = ((sql: string, parameters?: unknown[], structured?: boolean) => {
+    begin ??= query('START TRANSACTION');
+    return begin.then(() => query(sql, parameters, structured as true));
+  }) as QueryRunner['query'];
+  return () => begin !== undefined;
+}
+
+/** After a deferred transaction that never began, release() must not think one is open. */
+function markEnded(runner: QueryRunner): void {
+  setTransactionState(runner, false);
+}
+
+function setTransactionState(runner: QueryRunner, active: boolean): void {
+  Object.assign(runner, { isTransactionActive: active, transactionDepth: active ? 1 : 0 });
 }

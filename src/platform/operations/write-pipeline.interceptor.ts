@@ -14,8 +14,8 @@ type WriteRequest = FastifyRequest & { user?: OperationActor };
 /**
  * The order of a write, in one place:
  *   1. claim the `Idempotency-Key` (every authenticated POST), or replay the stored response;
- *   2. in ONE transaction: the handler, the credit debit and its ledger row, the audit event and the
- *      stored idempotent response — they commit together or not at all;
+ *   2. in ONE transaction (begun at the handler's first query): the handler, the credit debit and its
+ *      ledger row, the audit event and the stored idempotent response — they commit together or not at all;
  *   3. on failure: release the key, and record the refusal in the audit log (its own transaction).
  * A transaction that fails on a deadlock or serialisation failure (40P01 / 40001) is run again from
  * scratch, up to three times, before anything reaches the client.
@@ -76,9 +76,10 @@ export class WritePipelineInterceptor implements NestInterceptor {
       if (!spec.action && !spec.cost) return await write();
       // A deadlock or serialisation failure rolled the whole transaction back (debit, audit event and
       // stored response included): run it again from scratch, handler and all, with a fresh operation.
+      // The transaction begins at the handler's first query: slow I/O before it holds no connection.
       return await retryingTransaction((attempt) => {
         if (attempt > 1) operation = newOperation();
-        return operation ? this.operations.run(operation, () => this.uow.run(write)) : this.uow.run(write);
+        return operation ? this.operations.run(operation, () => this.uow.runDeferred(write)) : this.uow.runDeferred(write);
       });
     } catch (error) {
       if (idempotency?.kind === 'claimed') await this.idempotency.release(idempotency.claim).catch(() => undefined);
