@@ -13,9 +13,14 @@ export class WebhookAttempt extends UuidEntity {
   @Column({ name: 'http_status', type: 'integer', nullable: true })
   httpStatus!: number | null;
 
-  @Column({ name: 'duration_ms', type: 'integer' })
-  durationMs!: number;
+  /** Null while the attempt is in flight. */
+  @Column({ name: 'duration_ms', type: 'integer', nullable: true })
+  durationMs!: number | null;
 
   @Column({ type: 'varchar', length: 500, nullable: true })
   error!: string | null;
+
+  /** Set while the attempt runs (its lease); an attempt past it was interrupted by a crash. */
+  @Column({ name: 'in_flight_until', type: 'timestamptz', nullable: true })
+  inFlightUntil!: Date | null;
 }

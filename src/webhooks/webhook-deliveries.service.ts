@@ -32,7 +32,11 @@ export class WebhookDeliveriesService {
     return new Page(await this.describe(page.data), page.nextCursor);
   }
 
-  /** Replays a finished delivery now (one attempt, same `webhook-id`); its endpoint must be enabled. */
+  /**
+   * Sends a delivery now (same `webhook-id`); its endpoint must be enabled. A finished one gets one
+   * more attempt; one waiting for its automatic retry is sent now in that retry's place (the schedule
+   * goes on after it). 409 only while an attempt is in flight.
+   */
   async retry(principal: Principal, deliveryId: string): Promise<DeliveryResponse> {
     const deliveries = this.uow.repository(WebhookDelivery);
     const delivery = await deliveries
@@ -41,14 +45,36 @@ export class WebhookDeliveriesService {
       .setLock('pessimistic_write')
       .getOne();
     if (!delivery) throw DomainError.notFound('Delivery');
-    if (delivery.status === 'pending') throw new DomainError('conflict', 'The delivery is already pending.');
+    const inFlight = await this.uow.repository(WebhookAttempt)
+      .createQueryBuilder('attempt')
+      .where('attempt.delivery_id = :id AND attempt.in_flight_until IS NOT NULL', { id: delivery.id })
+      .getExists();
+    if (inFlight) throw new DomainError('conflict', 'An attempt of this delivery is in flight; retry when it has finished.');
     const endpoint = await this.uow.repository(WebhookEndpoint).findOneByOrFail({ id: delivery.endpointId });
     if (!endpoint.enabled) throw new DomainError('conflict', 'The webhook endpoint is disabled; re-enable it first.');
+    const waiting = delivery.status === 'pending';
     Object.assign(delivery, { status: 'pending', nextAttemptAt: new Date() });
     await deliveries.update({ id: delivery.id }, { status: 'pending', nextAttemptAt: delivery.nextAttemptAt });
-    await this.queue.replayJob(delivery.id);
+    if (waiting) await this.queue.sendNowJob(delivery);
+    else await this.queue.replayJob(delivery.id);
     const [response] = await this.describe([delivery]);
     return response;
+  }
+
+  /** Re-sends every failed delivery of the endpoint created since `since` (one attempt each, now). */
+  async recover(principal: Principal, endpointId: string, since: Date): Promise<{ queued: number }> {
+    const endpoint = await this.uow.repository(WebhookEndpoint).findOneBy({ id: endpointId, companyId: principal.companyId });
+    if (!endpoint) throw DomainError.notFound('Webhook');
+    if (!endpoint.enabled) throw new DomainError('conflict', 'The webhook endpoint is disabled; re-enable it first.');
+    // an UPDATE through TypeORM's query() answers [rows, affected]
+    const [failed] = await this.uow.manager.query<[Array<{ id: string }>, number]>(
+      `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now()
+       WHERE endpoint_id = $1 AND company_id = $2 AND status = 'failed' AND created_at >= $3
+       RETURNING id`,
+      [endpointId, principal.companyId, since],
+    );
+    for (const { id } of failed) await this.queue.replayJob(id);
+    return { queued: failed.length };
   }
 
   private async describe(deliveries: WebhookDelivery[]): Promise<DeliveryResponse[]> {

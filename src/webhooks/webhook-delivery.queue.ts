@@ -10,6 +10,11 @@ export const DELIVERY_QUEUE = 'webhook-delivery';
 export interface DeliveryJob {
   deliveryId: string;
   step: number;
+  /**
+   * The delivery's attemptCount when the job was made: a job that finds it changed (a manual retry
+   * ran meanwhile) has nothing left to do. Absent: always runs.
+   */
+  attemptsSeen?: number;
 }
 
 /**
@@ -41,6 +46,14 @@ export class DeliveryQueue {
   /** A manual replay: one attempt now, without automatic retries after it. */
   replayJob(deliveryId: string): Promise<void> {
     return this.send({ deliveryId, step: this.retrySchedule.length });
+  }
+
+  /**
+   * A manual "send now" of a delivery waiting for its automatic retry: it takes that retry's place
+   * (the scheduled job finds the attempt count moved and does nothing) and keeps the schedule after it.
+   */
+  sendNowJob(delivery: WebhookDelivery): Promise<void> {
+    return this.send({ deliveryId: delivery.id, step: delivery.attemptCount, attemptsSeen: delivery.attemptCount });
   }
 
   send(job: DeliveryJob, delaySeconds = 0): Promise<void> {

@@ -10,6 +10,8 @@ import {
   DeliveryListQuery,
   DeliveryPage,
   DeliveryResponse,
+  RecoverWebhookRequest,
+  RecoverWebhookResponse,
   UpdateWebhookRequest,
   WebhookPage,
   WebhookResponse,
@@ -45,9 +47,18 @@ export class WebhooksController {
   @Audited('webhook.retry_delivery')
   @HttpCode(202)
   @RequireScopes('webhooks:manage')
-  @ApiAcceptedResponse({ type: DeliveryResponse, description: 'Replays a succeeded or failed delivery now, with the same webhook-id. 409 while it is pending or its endpoint is disabled.' })
+  @ApiAcceptedResponse({ type: DeliveryResponse, description: 'Sends the delivery now, with the same webhook-id, also while it waits for an automatic retry. 409 while an attempt is in flight or its endpoint is disabled.' })
   retryDelivery(@CurrentPrincipal() principal: Principal, @Param('deliveryId', IdParamPipe) deliveryId: string): Promise<DeliveryResponse> {
     return this.deliveries.retry(principal, deliveryId);
+  }
+
+  @Post(':id/recover')
+  @Audited('webhook.recover')
+  @HttpCode(202)
+  @RequireScopes('webhooks:manage')
+  @ApiAcceptedResponse({ type: RecoverWebhookResponse, description: 'Re-sends every failed delivery of the endpoint since `since`.' })
+  recover(@CurrentPrincipal() principal: Principal, @Param('id', IdParamPipe) id: string, @Body() request: RecoverWebhookRequest): Promise<RecoverWebhookResponse> {
+    return this.deliveries.recover(principal, id, new Date(request.since));
   }
 
   @Get(':id')

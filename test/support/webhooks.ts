@@ -97,7 +97,7 @@ export interface DeliveryView {
   attemptCount: number;
   nextAttemptAt: string | null;
   lastError: string | null;
-  attempts: { attemptedAt: string; httpStatus: number | null; durationMs: number; error: string | null }[];
+  attempts: { attemptedAt: string; httpStatus: number | null; durationMs: number | null; error: string | null }[];
 }
 
 export async function listDeliveries(app: TestApp, owner: SignedUp, endpointId: string): Promise<DeliveryView[]> {

@@ -20,6 +20,8 @@ export interface QueueSettings {
   retryBackoff?: boolean;
   retryDelayMax?: number;
   expireInSeconds?: number;
+  /** Jobs of this queue an instance runs at once (default 1). */
+  concurrency?: number;
 }
 
 export interface SendOptions {
@@ -71,11 +73,11 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     await boss.start();
     this.boss = boss;
     for (const { queue, settings } of this.registrations) {
-      await boss.createQueue(queue, settings);
+      await boss.createQueue(queue, { ...settings, concurrency: undefined } as QueueSettings);
     }
     if (!this.config.JOBS_ENABLED) return;
-    for (const { queue, handler } of this.registrations) {
-      await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    for (const { queue, handler, settings } of this.registrations) {
+      await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds: 0.5, localConcurrency: settings.concurrency ?? 1 }, async ([job]) => {
         await handler(job.data, job.signal);
       });
     }

@@ -34,6 +34,7 @@ export const AUDIT_ACTIONS = {
   'webhook.rotate_secret': 'A webhook endpoint\'s signing secret was replaced.',
   'webhook.test': 'A test event was sent to a webhook endpoint.',
   'webhook.retry_delivery': 'A webhook delivery was sent again.',
+  'webhook.recover': 'The failed deliveries of a webhook endpoint since a given time were sent again.',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../outbox-event.entity.js';
 import { DELIVERY_STATUSES, type DeliveryStatus, type WebhookDelivery } from '../webhook-delivery.entity.js';
@@ -18,6 +18,16 @@ export class CreateWebhookRequest {
   @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional() @IsString() @MaxLength(500)
   description?: string;
+}
+
+export class RecoverWebhookRequest {
+  @ApiProperty({ description: 'ISO 8601: failed deliveries created at or after this instant are sent again.', example: '2026-11-25T00:00:00Z' })
+  @IsISO8601({ strict: true })
+  since!: string;
+}
+
+export class RecoverWebhookResponse {
+  @ApiProperty({ description: 'Deliveries sent again.' }) queued!: number;
 }
 
 export class UpdateWebhookRequest {
@@ -87,11 +97,13 @@ export class DeliveryAttemptResponse {
   @ApiProperty() attemptedAt!: string;
   @ApiProperty({ nullable: true, type: Number, description: 'null when no HTTP answer came (refused target, timeout, network error).' })
   httpStatus!: number | null;
-  @ApiProperty() durationMs!: number;
-  @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'null while the attempt is in flight.' }) durationMs!: number | null;
+  @ApiProperty({ nullable: true, type: String, description: '"in progress" while in flight; "interrupted: …" when the delivering instance stopped mid-attempt.' })
+  error!: string | null;
 
   static of(attempt: WebhookAttempt): DeliveryAttemptResponse {
-    return { attemptedAt: attempt.attemptedAt.toISOString(), httpStatus: attempt.httpStatus, durationMs: attempt.durationMs, error: attempt.error };
+    const inFlight = attempt.inFlightUntil !== null;
+    return { attemptedAt: attempt.attemptedAt.toISOString(), httpStatus: attempt.httpStatus, durationMs: attempt.durationMs, error: inFlight ? 'in progress' : attempt.error };
   }
 }
 
