@@ -48,7 +48,8 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationShutdow
       // pg-boss's own retries only cover a crash or a database error inside the handler
       {
         retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: Math.ceil(this.config.WEBHOOK_TIMEOUT_MS / 1000) + 60,
-        concurrency: this.config.WEBHOOK_CONCURRENCY,
+        // each concurrent worker polls and records through the shared pool: never more of them than connections
+        concurrency: Math.max(1, Math.min(this.config.WEBHOOK_CONCURRENCY, this.config.DB_POOL_SIZE)),
       },
       (job, signal) => this.deliver(job, signal),
     );
