@@ -340,6 +340,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/{id}/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["WebhooksController_recover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/{id}": {
         parameters: {
             query?: never;
@@ -1170,7 +1186,9 @@ export interface components {
             attemptedAt: string;
             /** @description null when no HTTP answer came (refused target, timeout, network error). */
             httpStatus: number | null;
-            durationMs: number;
+            /** @description null while the attempt is in flight. */
+            durationMs: number | null;
+            /** @description "in progress" while in flight; "interrupted: …" when the delivering instance stopped mid-attempt. */
             error: string | null;
         };
         DeliveryResponse: {
@@ -1189,6 +1207,17 @@ export interface components {
             /** @description Oldest first. */
             attempts: components["schemas"]["DeliveryAttemptResponse"][];
             createdAt: string;
+        };
+        RecoverWebhookRequest: {
+            /**
+             * @description ISO 8601: failed deliveries created at or after this instant are sent again.
+             * @example 2026-11-25T00:00:00Z
+             */
+            since: string;
+        };
+        RecoverWebhookResponse: {
+            /** @description Deliveries sent again. */
+            queued: number;
         };
         UpdateWebhookRequest: {
             /** @example https://example.com/fleetgate/webhooks */
@@ -2625,13 +2654,56 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Replays a succeeded or failed delivery now, with the same webhook-id. 409 while it is pending or its endpoint is disabled. */
+            /** @description Sends the delivery now, with the same webhook-id, also while it waits for an automatic retry. 409 while an attempt is in flight or its endpoint is disabled. */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryResponse"];
+                };
+            };
+            /** @description problem+json: unauthenticated, invalid_credentials, api_key_revoked, api_key_expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WebhooksController_recover: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry for 24 h: a repeat with the same body returns the first response with `Idempotent-Replayed: true` and spends nothing; a different body → 422 `idempotency_key_reused`; a repeat while the first is still running → 409 `idempotency_in_progress`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoverWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Re-sends every failed delivery of the endpoint since `since`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoverWebhookResponse"];
                 };
             };
             /** @description problem+json: unauthenticated, invalid_credentials, api_key_revoked, api_key_expired */
