@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type Instance, type PrivateCluster, signUp, startInstance, startPrivateCluster } from './support.js';
+import { call, type Instance, type PrivateCluster, recordFigure, signUp, startInstance, startPrivateCluster } from './support.js';
 
 describe('PostgreSQL killed under load', () => {
   let cluster: PrivateCluster;
@@ -37,6 +37,8 @@ describe('PostgreSQL killed under load', () => {
     running = false;
     await load;
 
+    recordFigure('PostgreSQL killed: 503 answers', statuses.get(503) ?? 0);
+    recordFigure('PostgreSQL killed: other 5xx answers', [...statuses].filter(([status]) => status >= 500 && status !== 503).reduce((sum, [, count]) => sum + count, 0));
     expect([...statuses.keys()].filter((status) => status >= 500 && status !== 503)).toEqual([]);
     expect(statuses.get(503)).toBeGreaterThan(0);
     const db = new pg.Client({ connectionString: cluster.url });

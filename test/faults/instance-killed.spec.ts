@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type Instance, type PrivateCluster, signUp, startInstance, startPrivateCluster } from './support.js';
+import { call, type Instance, type PrivateCluster, recordFigure, signUp, startInstance, startPrivateCluster } from './support.js';
 
 /** An upstream (DVLA) that accepts requests and never answers: a create waits in it, holding its Idempotency-Key. */
 function hangingUpstream(): Promise<{ url: string; server: Server }> {
@@ -56,6 +56,7 @@ describe('an instance killed mid-request (SIGKILL)', () => {
         created = await call(survivor.url, 'POST', '/v1/vehicles', owner.auth, body, { 'Idempotency-Key': key });
       }
       expect(created.status).toBe(201);
+      recordFigure('idempotency key released after SIGKILL (s)', (Date.now() - killedAt) / 1000);
       expect(Date.now() - killedAt).toBeLessThan(60_000);
       const replay = await call(survivor.url, 'POST', '/v1/vehicles', owner.auth, body, { 'Idempotency-Key': key });
       expect(replay).toEqual(created);

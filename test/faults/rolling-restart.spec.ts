@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoadBalancer, type LoadBalancer } from './lb.js';
-import { call, type Instance, type PrivateCluster, signUp, startInstance, startPrivateCluster } from './support.js';
+import { call, type Instance, type PrivateCluster, recordFigure, signUp, startInstance, startPrivateCluster } from './support.js';
 
 const DRAIN = { SHUTDOWN_DRAIN_MS: '1500', SHUTDOWN_GRACE_MS: '3000' };
 
@@ -50,6 +50,8 @@ describe('a rolling restart through two instances behind a load balancer', () =>
     await load;
 
     const total = [...statuses.values()].reduce((sum, count) => sum + count, 0);
+    recordFigure('rolling restart: requests', total);
+    recordFigure('rolling restart: failed requests', total - (statuses.get(200) ?? 0));
     expect(total).toBeGreaterThan(100);
     expect(Object.fromEntries(statuses)).toEqual({ 200: total });
     const verify = await call(lb.url, 'GET', '/v1/audit-logs/verify', owner.auth);

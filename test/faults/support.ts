@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { chownSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, chownSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,4 +134,10 @@ export async function call(base: string, method: string, path: string, auth?: Ac
   } catch {
     return { status: 0, body: null };
   }
+}
+
+/** A measured figure for `npm run bench:faults` (appended as a JSON line when FAULTS_FIGURES names a file). */
+export function recordFigure(name: string, value: number): void {
+  const file = process.env.FAULTS_FIGURES;
+  if (file) appendFileSync(file, `${JSON.stringify({ name, value })}\n`);
 }
