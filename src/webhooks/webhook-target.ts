@@ -4,6 +4,16 @@ import ipaddr from 'ipaddr.js';
 /** Cloud metadata services, refused by name even though their ranges are already refused. */
 const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254']);
 
+/**
+ * IPv6 ranges that carry an IPv4 address inside them (or route to one): IPv4-compatible (::/96,
+ * deprecated), NAT64 (64:ff9b::/96 and the local-use 64:ff9b:1::/48), 6to4 (2002::/16), Teredo
+ * (2001::/32) and SIIT (::ffff:0:0:0/96). A webhook never needs one, and each can point at a private
+ * IPv4 behind a translator, so all are refused (IPv4-mapped ::ffff:0:0/96 is unwrapped and checked instead).
+ */
+const EMBEDDED_IPV4_RANGES = (
+  [['::', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['2002::', 16], ['2001::', 32], ['::ffff:0:0:0', 96]] as const
+).map(([network, bits]) => [ipaddr.IPv6.parse(network), bits] as const);
+
 export class TargetRefused extends Error {}
 
 export interface ResolvedTarget {
@@ -19,14 +29,19 @@ const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, 
 
 /**
  * Only public unicast addresses may receive webhooks: loopback, private, link-local, unique-local,
- * carrier-grade NAT, multicast, unspecified, reserved and translation ranges (which can embed a private
- * IPv4) are all refused, and so is an IPv4-mapped IPv6 form of any of them.
+ * carrier-grade NAT, multicast, unspecified, reserved and every IPv6 range that embeds an IPv4 address
+ * are all refused, and so is an IPv4-mapped IPv6 form of any of them.
  */
 export function isBlockedAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return true;
+  // ipaddr.js reads the IPv4-compatible text form `::a.b.c.d` as IPv4-mapped; it is ::/96, refused outright
+  if (/^::(?:\d{1,3}\.){3}\d{1,3}$/.test(address)) return true;
   let parsed = ipaddr.parse(address);
   if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
     parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  } else if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    if (EMBEDDED_IPV4_RANGES.some(([network, bits]) => v6.match(network, bits))) return true;
   }
   if (METADATA_ADDRESSES.has(parsed.toNormalizedString()) || METADATA_ADDRESSES.has(parsed.toString())) return true;
   return parsed.range() !== 'unicast';

@@ -111,9 +111,9 @@ describe('account', () => {
       expect((await app.http().get('/v1/account').set(owner.auth)).body.ipAllowlist).toEqual(['10.0.0.0/8']);
     });
 
-    it('answers 400 when cidrs is not an array of strings', async () => {
+    it('answers 400 when cidrs is neither an array of strings nor one comma-separated string', async () => {
       const owner = await newCompany(app);
-      for (const cidrs of [42, [1, 2], null]) {
+      for (const cidrs of [42, [1, 2], null, { '10.0.0.0/8': true }]) {
         const problem = expectProblem(await app.http().put('/v1/account/ip-allowlist').set(owner.auth).send({ cidrs }), 400, 'validation_failed');
         expect((problem.errors as { field: string }[])[0].field).toBe('cidrs');
       }

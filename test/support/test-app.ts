@@ -47,6 +47,18 @@ const TEST_WEBHOOK_SETTINGS = {
 };
 
 /**
+ * The public endpoints' throttles count per client address, and every test connects from 127.0.0.1
+ * (sharing one Redis on PostgreSQL): far above what the suite does, unless a test sets its own
+ * (throttle tests use their own X-Forwarded-For addresses).
+ */
+const TEST_THROTTLE_SETTINGS = {
+  LOGIN_FAILURES_PER_IP_PER_HOUR: '1000000',
+  SIGNUP_LIMIT_PER_IP_PER_HOUR: '1000000',
+  REFRESH_LIMIT_PER_IP_PER_MINUTE: '1000000',
+  BEARER_FAILURES_PER_IP_PER_MINUTE: '1000000',
+};
+
+/**
  * A full app on a real database: PostgreSQL when DATABASE_URL is set (CI), else a fresh in-memory
  * PGlite started from the migrated snapshot. Tests isolate themselves by signing up their own companies.
  */
@@ -55,6 +67,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const config = loadConfig({
     ...TEST_SECRETS,
     ...TEST_WEBHOOK_SETTINGS,
+    ...TEST_THROTTLE_SETTINGS,
     LOG_LEVEL: options.logDestination ? 'info' : 'silent',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'fleetgate-test-')),
     DB_POOL_SIZE: '8',

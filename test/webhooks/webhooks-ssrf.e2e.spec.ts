@@ -31,6 +31,10 @@ describe('webhooks: SSRF protection (private targets not allowed)', () => {
     'https://[::1]/hook',
     'https://[fd00:ec2::254]/hook',
     'https://[::ffff:127.0.0.1]/hook',
+    'https://[::127.0.0.1]/hook',
+    'https://[::7f00:1]/hook',
+    'https://[64:ff9b::a00:1]/hook',
+    'https://[2002:c0a8:101::1]/hook',
     'https://localhost/hook',
     'https://0.0.0.0/hook',
   ])('refuses %s at creation with 400 naming url', async (url) => {

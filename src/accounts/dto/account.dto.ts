@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOmittable } from '../../platform/validation/validators.js';
 import { ROLES, type Role } from '../../identity/scopes/scope-catalogue.js';
 import { normaliseEmail, PASSWORD_MIN_LENGTH } from '../../identity/sessions/dto/auth.dto.js';
 import { UserResponse } from '../../identity/directory/dto/directory.dto.js';
@@ -39,10 +40,10 @@ export class CreateUserRequest {
 }
 
 export class UpdateUserRequest {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MinLength(1) @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES)
+  @ApiPropertyOptional({ enum: ROLES }) @IsOmittable() @IsIn(ROLES)
   role?: Role;
 }
 

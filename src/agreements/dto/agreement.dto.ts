@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsObject, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsOmittable } from '../../platform/validation/validators.js';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { AGREEMENT_STATUSES, type AgreementStatus, type RentalAgreement } from '../rental-agreement.entity.js';
 
@@ -35,14 +36,14 @@ export class CreateAgreementRequest {
   dailyRate!: MoneyInput;
 
   @ApiPropertyOptional({ type: MoneyInput, description: 'In the daily rate\'s currency.' })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => MoneyInput)
+  @IsOmittable() @IsObject() @ValidateNested() @Type(() => MoneyInput)
   deposit?: MoneyInput;
 
   @ApiPropertyOptional({ minimum: 0, description: 'Miles allowed over the whole rental.' })
-  @IsOptional() @IsInt() @Min(0) @Max(1_000_000)
+  @IsOmittable() @IsInt() @Min(0) @Max(1_000_000)
   mileageLimit?: number;
 
-  @ApiPropertyOptional({ maxLength: 20_000 }) @IsOptional() @IsString() @MaxLength(20_000)
+  @ApiPropertyOptional({ maxLength: 20_000 }) @IsOmittable() @IsString() @MaxLength(20_000)
   terms?: string;
 }
 
@@ -53,13 +54,13 @@ export class SignAgreementRequest {
 }
 
 export class ListAgreementsQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID()
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID()
   vehicleId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID()
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID()
   customerId?: string;
 
-  @ApiPropertyOptional({ enum: AGREEMENT_STATUSES }) @IsOptional() @IsIn(AGREEMENT_STATUSES)
+  @ApiPropertyOptional({ enum: AGREEMENT_STATUSES }) @IsOmittable() @IsIn(AGREEMENT_STATUSES)
   status?: AgreementStatus;
 }
 

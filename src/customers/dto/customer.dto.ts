@@ -17,7 +17,7 @@ import {
 import { normaliseEmail } from '../../identity/sessions/dto/auth.dto.js';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { licenceKind, normaliseLicenceNumber } from '../../platform/validation/licence-number.js';
-import { Satisfies, trimString, whenString } from '../../platform/validation/validators.js';
+import { Satisfies, trimString, whenString, IsOmittable } from '../../platform/validation/validators.js';
 import { isIsoDate, normalisePhone, normaliseUkPostcode } from '../contact.js';
 import type { Customer, CustomerAddress, LicenceCheckSummary, LicenceOnFile } from '../customer.entity.js';
 
@@ -38,21 +38,21 @@ export class AddressDto {
   @ApiProperty({ example: '1 High Street' }) @Transform(trimString) @IsString() @MinLength(1) @MaxLength(200)
   line1!: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(trimString) @IsString() @MaxLength(200)
+  @ApiPropertyOptional() @IsOmittable() @Transform(trimString) @IsString() @MaxLength(200)
   line2?: string;
 
-  @ApiPropertyOptional({ example: 'Leeds' }) @IsOptional() @Transform(trimString) @IsString() @MaxLength(100)
+  @ApiPropertyOptional({ example: 'Leeds' }) @IsOmittable() @Transform(trimString) @IsString() @MaxLength(100)
   city?: string;
 
   @ApiPropertyOptional({ example: 'LS1 4AP', description: 'Validated and normalised when the country is GB.' })
-  @IsOptional() @IsString() @MaxLength(16)
+  @IsOmittable() @IsString() @MaxLength(16)
   @ValidateIf((address: AddressDto) => (address.country ?? 'GB') === 'GB')
   @Transform(keepInvalid(normaliseUkPostcode))
   @Satisfies('ukPostcode', whenString((value) => normaliseUkPostcode(value) !== null), 'must be a UK postcode')
   postcode?: string;
 
   @ApiPropertyOptional({ example: 'GB', default: 'GB', description: 'ISO 3166-1 alpha-2.' })
-  @IsOptional() @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  @IsOmittable() @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value))
   @Matches(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code' })
   country?: string;
 }
@@ -65,11 +65,11 @@ export class LicenceOnFileDto {
   number!: string;
 
   @ApiPropertyOptional({ example: '2031-05-01', format: 'date' })
-  @IsOptional() @Satisfies('isoDate', whenString(isIsoDate), 'must be a date YYYY-MM-DD')
+  @IsOmittable() @Satisfies('isoDate', whenString(isIsoDate), 'must be a date YYYY-MM-DD')
   expiresAt?: string;
 
   @ApiPropertyOptional({ type: [String], enum: DRIVING_CATEGORIES, example: ['B', 'BE'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(DRIVING_CATEGORIES.length)
+  @IsOmittable() @IsArray() @ArrayMaxSize(DRIVING_CATEGORIES.length)
   @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map(normaliseCategory) : value))
   @IsIn(DRIVING_CATEGORIES, { each: true })
   categories?: string[];
@@ -107,7 +107,7 @@ export class UpdateCustomerRequest extends CreateCustomerRequest {
 
 export class ListCustomersQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Exact e-mail (case-insensitive).' })
-  @IsOptional() @Transform(normaliseEmail) @IsString() @MaxLength(320)
+  @IsOmittable() @Transform(normaliseEmail) @IsString() @MaxLength(320)
   email?: string;
 }
 

@@ -12,6 +12,7 @@ import type { Scope } from '../scopes/scope-catalogue.js';
 import { ACCESS_RULE, type AccessRule, type AuthenticatedRequest } from './access.decorators.js';
 import { BEARER_STRATEGY_NAME } from './bearer.strategy.js';
 import { RateLimitStore } from './rate-limit.store.js';
+import { Throttles } from './throttles.js';
 
 /**
  * The one guard of every route: credential → principal (through this app's passport bearer
@@ -28,6 +29,7 @@ export class AuthenticationGuard extends AuthGuard() {
     private readonly limits: RateLimitStore,
     private readonly specs: OperationSpecs,
     private readonly audit: AuditSink,
+    private readonly throttles: Throttles,
   ) {
     super({ defaultStrategy: strategyName });
   }
@@ -35,6 +37,9 @@ export class AuthenticationGuard extends AuthGuard() {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.ruleOf(context);
     if (rule.kind === 'public') return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const presented = request.headers.authorization !== undefined;
+    if (presented) await this.throttles.refuseIfExhausted('bearerFailuresPerIp', request.ip);
     try {
       await super.canActivate(context);
       const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().user!;
@@ -42,6 +47,7 @@ export class AuthenticationGuard extends AuthGuard() {
       return enforce(rule, principal);
     } catch (error) {
       if (error instanceof RefusedCredential) rememberRefusedCaller(context.switchToHttp().getRequest<object>(), error.caller);
+      if (presented && !request.user && isFailedCredential(error)) await this.throttles.recordFailure('bearerFailuresPerIp', request.ip);
       await this.recordRefusal(context, error);
       throw error;
     }
@@ -89,6 +95,11 @@ export class AuthenticationGuard extends AuthGuard() {
     operation.status = statusOfError(error);
     await this.audit.recordRefusal(operation);
   }
+}
+
+/** A credential that was presented and did not authenticate (a guess, a stale token): counted per address. */
+function isFailedCredential(error: unknown): boolean {
+  return error instanceof DomainError && error.status === 401;
 }
 
 /** A key and the tokens exchanged for it share one budget; each user has their own. */

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Ip, Post, Query } from '@nest
 import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { TokenPairResponse } from './dto/auth.dto.js';
 import { Public } from '../authentication/access.decorators.js';
+import { Throttled } from '../authentication/throttles.js';
 import { ApiKeyTokenRequest } from '../api-keys/dto/api-key.dto.js';
 import { KeyTokenService } from './key-token.service.js';
 
@@ -16,6 +17,7 @@ export class KeyTokenController {
   @Post('token')
   @HttpCode(200)
   @Public()
+  @Throttled('refresh')
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: TokenPairResponse })
   exchange(@Headers('authorization') authorization: string | undefined, @Body() request: ApiKeyTokenRequest, @Ip() ip: string): Promise<TokenPairResponse> {
@@ -24,6 +26,7 @@ export class KeyTokenController {
 
   @Get('token')
   @Public()
+  @Throttled('refresh')
   @ApiOkResponse({ type: TokenPairResponse, description: 'The `apiKey` query value is never written to any log.' })
   exchangeByQuery(@Headers('authorization') authorization: string | undefined, @Query() query: ApiKeyTokenRequest, @Ip() ip: string): Promise<TokenPairResponse> {
     return this.tokens.exchange(KeyTokenService.keyFrom(authorization, query.apiKey), ip);

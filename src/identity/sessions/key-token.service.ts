@@ -5,6 +5,8 @@ import { AccessTokenService, KEY_TOKEN_TTL_SECONDS } from '../authentication/acc
 import { DomainError } from '../../platform/http/domain-error.js';
 import { ApiKeyCredentials } from '../api-keys/api-key-credentials.js';
 import { parseApiKey } from '../api-keys/api-key-format.js';
+import { rateLimitKey } from '../authentication/authentication.guard.js';
+import { RateLimitStore } from '../authentication/rate-limit.store.js';
 
 const KEY_SCHEME = /^(?:ApiKey|Bearer)\s+(\S+)\s*$/i;
 
@@ -15,6 +17,7 @@ export class KeyTokenService {
     private readonly credentials: ApiKeyCredentials,
     private readonly accessTokens: AccessTokenService,
     private readonly refreshTokens: RefreshTokenService,
+    private readonly limits: RateLimitStore,
   ) {}
 
   /** The key from `Authorization: ApiKey vk_…` if present, else from the body or query. */
@@ -29,6 +32,13 @@ export class KeyTokenService {
       throw new DomainError('malformed_api_key', 'The API key is not of the form vk_{publicId}_{secret}.');
     }
     const principal = await this.credentials.authenticateKey(rawKey, ip);
+    // an exchange spends the key's own budget, before it writes a refresh token
+    const decision = await this.limits.consume(rateLimitKey(principal));
+    if (!decision.allowed) {
+      throw new DomainError('rate_limited', `Rate limit of ${decision.limit} requests a minute exceeded; retry in ${decision.resetSeconds} s.`, {}, {
+        'Retry-After': String(decision.resetSeconds),
+      });
+    }
     const refreshToken = await this.refreshTokens.issue({
       companyId: principal.companyId,
       apiKeyPublicId: principal.publicId!,

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Ip, Post, Req, Res, UseInterceptors } 
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated, CurrentPrincipal, Public } from '../authentication/access.decorators.js';
+import { Throttled } from '../authentication/throttles.js';
 import type { Principal } from '../principal.js';
 import { SessionsService } from './sessions.service.js';
 import { Call } from '../../platform/operations/call.decorator.js';
@@ -22,6 +23,7 @@ export class SessionsController {
 
   @Post('signup')
   @Public()
+  @Throttled('signup')
   @UseInterceptors(SessionCookieInterceptor)
   @ApiCreatedResponse({ type: SignupResponse })
   signup(@Body() request: SignupRequest, @Call() call: CallInfo): Promise<SignupResponse> {
@@ -31,6 +33,7 @@ export class SessionsController {
   @Post('login')
   @HttpCode(200)
   @Public()
+  @Throttled('login')
   @UseInterceptors(SessionCookieInterceptor)
   @ApiOkResponse({ type: TokenPairResponse })
   login(@Body() request: LoginRequest, @Call() call: CallInfo): Promise<TokenPairResponse> {
@@ -40,6 +43,7 @@ export class SessionsController {
   @Post('refresh')
   @HttpCode(200)
   @Public()
+  @Throttled('refresh')
   @UseInterceptors(SessionCookieInterceptor)
   @ApiOkResponse({ type: TokenPairResponse })
   refresh(@Body() request: RefreshRequest, @Req() http: FastifyRequest, @Ip() ip: string, @Call() call: CallInfo): Promise<TokenPairResponse> {

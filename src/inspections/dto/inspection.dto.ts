@@ -8,7 +8,6 @@ import {
   IsInt,
   IsNumber,
   IsObject,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -17,6 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsOmittable } from '../../platform/validation/validators.js';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import type { InspectionTemplate } from '../inspection-template.entity.js';
 import {
@@ -47,7 +47,7 @@ export class InspectionItemInput {
   result!: ItemResult;
 
   @ApiPropertyOptional({ maxLength: 1000 })
-  @IsOptional() @IsString() @MaxLength(1000)
+  @IsOmittable() @IsString() @MaxLength(1000)
   note?: string;
 }
 
@@ -70,19 +70,19 @@ export class CreateInspectionRequest {
   vehicleId!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The template, by id; or give templateKey.' })
-  @IsOptional() @IsUUID()
+  @IsOmittable() @IsUUID()
   templateId?: string;
 
   @ApiPropertyOptional({ example: 'check-out', description: 'The template, by key (`check-out`, `check-in`, `damage`); or give templateId.' })
-  @IsOptional() @IsString() @MaxLength(32)
+  @IsOmittable() @IsString() @MaxLength(32)
   templateKey?: string;
 
   @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional() @IsInt() @Min(0) @Max(9_999_999)
+  @IsOmittable() @IsInt() @Min(0) @Max(9_999_999)
   mileage?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1, example: 0.75, description: 'Fraction of a full tank.' })
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1)
+  @IsOmittable() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1)
   fuelLevel?: number;
 
   @ApiProperty({ type: [InspectionItemInput] })
@@ -90,19 +90,19 @@ export class CreateInspectionRequest {
   items!: InspectionItemInput[];
 
   @ApiPropertyOptional({ type: [DamageInput] })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => DamageInput)
+  @IsOmittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => DamageInput)
   damages?: DamageInput[];
 
   @ApiPropertyOptional({ type: SignOffRequest, description: 'Given: the inspection is created completed.' })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => SignOffRequest)
+  @IsOmittable() @IsObject() @ValidateNested() @Type(() => SignOffRequest)
   signOff?: SignOffRequest;
 }
 
 export class ListInspectionsQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID()
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID()
   vehicleId?: string;
 
-  @ApiPropertyOptional({ enum: INSPECTION_STATUSES }) @IsOptional() @IsIn(INSPECTION_STATUSES)
+  @ApiPropertyOptional({ enum: INSPECTION_STATUSES }) @IsOmittable() @IsIn(INSPECTION_STATUSES)
   status?: InspectionStatus;
 }
 

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, IsUUID } from 'class-validator';
+import { IsString, IsUUID } from 'class-validator';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
-import { Satisfies, whenString } from '../../platform/validation/validators.js';
+import { Satisfies, whenString, IsOmittable } from '../../platform/validation/validators.js';
 import { isShareCode, licenceKind, normaliseLicenceNumber, normaliseShareCode } from '../../platform/validation/licence-number.js';
 import { LICENCE_SOURCES, LICENCE_STATUSES, type LicenceCheck, type LicenceSource, type LicenceStatus } from '../licence-check.entity.js';
 
@@ -19,12 +19,12 @@ export class CreateLicenceCheckRequest {
   @IsString() @Satisfies('shareCode', whenString(isShareCode), 'must be 8 letters and digits')
   shareCode!: string;
 
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID()
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID()
   customerId?: string;
 }
 
 export class ListLicenceChecksQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID()
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID()
   customerId?: string;
 }
 

@@ -1,54 +1,71 @@
 import ipaddr from 'ipaddr.js';
 import { invalid } from '../http/validation.pipe.js';
 
-type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+type Range = [Address, number];
 
 /**
- * Validates and normalises allowlist entries (IPv4, IPv6, CIDR); a bad entry is a 400 naming it.
- * A plain address becomes a /32 or /128 range.
+ * Validates allowlist entries (IPv4, IPv6, CIDR) and stores each in canonical form: the network
+ * address and its prefix (`203.0.113.7/24` → `203.0.113.0/24`, a plain address → /32 or /128,
+ * IPv4-mapped IPv6 → the IPv4 range it covers). An entry that cannot be represented (e.g. an
+ * IPv4-mapped range with a prefix under /96) is a 400 naming it.
  */
 export function normaliseAllowlist(entries: string[], field: string): string[] {
   return entries.map((raw, index) => {
-    const entry = raw.trim();
-    const range = parseEntry(entry);
-    if (!range) throw invalid([{ field: `${field}[${index}]`, message: `"${raw}" is not an IPv4/IPv6 address or CIDR range` }]);
-    const [address, bits] = range;
-    return `${address.toString()}/${bits}`;
+    const range = parseEntry(raw.trim());
+    if (typeof range === 'string') throw invalid([{ field: `${field}[${index}]`, message: `"${raw}" ${range}` }]);
+    return canonical(range);
   });
 }
 
-function parseEntry(entry: string): Range | null {
+function parseEntry(entry: string): Range | string {
+  const notAnEntry = 'is not an IPv4/IPv6 address or CIDR range';
   try {
-    if (entry.includes('/')) {
-      const [address, bits] = ipaddr.parseCIDR(entry);
-      return [unmap(address), address.kind() === 'ipv6' && unmap(address).kind() === 'ipv4' ? bits - 96 : bits];
+    if (!entry.includes('/')) {
+      if (!ipaddr.isValid(entry)) return notAnEntry;
+      const address = unmap(ipaddr.parse(entry));
+      return [address, address.kind() === 'ipv4' ? 32 : 128];
     }
-    if (!ipaddr.isValid(entry)) return null;
-    const address = unmap(ipaddr.parse(entry));
-    return [address, address.kind() === 'ipv4' ? 32 : 128];
+    if (!/\/\d{1,3}$/.test(entry)) return notAnEntry;
+    const [address, bits] = ipaddr.parseCIDR(entry);
+    if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
+      if (bits < 96) return 'is an IPv4-mapped range wider than ::ffff:0:0/96; give the IPv4 range instead';
+      return [(address as ipaddr.IPv6).toIPv4Address(), bits - 96];
+    }
+    return [address, bits];
   } catch {
-    return null;
+    return notAnEntry;
   }
 }
 
+function canonical([address, bits]: Range): string {
+  const network = address.kind() === 'ipv4'
+    ? ipaddr.IPv4.networkAddressFromCIDR(`${address.toString()}/${bits}`)
+    : ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/${bits}`);
+  return `${network.toString()}/${bits}`;
+}
+
 /** IPv4-mapped IPv6 (::ffff:203.0.113.7) is treated as the IPv4 address it carries. */
-function unmap(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
+function unmap(address: Address): Address {
   return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()
     ? (address as ipaddr.IPv6).toIPv4Address()
     : address;
 }
 
-/** An empty allowlist allows every address. */
+/**
+ * An empty allowlist allows every address. Never throws: an entry stored before validation was strict
+ * enough, and that cannot be read, matches nothing (the check fails closed, never with a 500).
+ */
 export function isIpAllowed(ip: string, allowlist: readonly string[]): boolean {
   if (allowlist.length === 0) return true;
-  let address: ipaddr.IPv4 | ipaddr.IPv6;
+  let address: Address;
   try {
     address = unmap(ipaddr.parse(ip));
   } catch {
     return false;
   }
   return allowlist.some((entry) => {
-    const [range, bits] = ipaddr.parseCIDR(entry);
-    return range.kind() === address.kind() && address.match(range, bits);
+    const range = parseEntry(entry);
+    return typeof range !== 'string' && range[0].kind() === address.kind() && address.match(range[0], range[1]);
   });
 }

@@ -5,7 +5,7 @@ import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { isUkRegistration, isVin, normaliseRegistration, normaliseVin } from '../registration.js';
 import { LOOKUP_STATUSES, type LookupStatus, type Vehicle } from '../vehicle.entity.js';
 import type { DvlaVehicleData, MotTest } from '../lookup/vehicle-data.js';
-import { Satisfies, trimString, whenString } from '../../platform/validation/validators.js';
+import { Satisfies, trimString, whenString, IsOmittable } from '../../platform/validation/validators.js';
 
 const REGISTRATION_MESSAGE = 'must be a UK registration (e.g. AB12CDE, A123BCD, ABC123D, ABZ1234, 1234AB)';
 const VIN_MESSAGE = 'must be 17 letters and digits without I, O or Q';
@@ -41,11 +41,11 @@ export class UpdateVehicleRequest extends CreateVehicleRequest {
 
 export class ListVehiclesQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Exact registration (spaces and case ignored).' })
-  @IsOptional() @Transform(registration) @IsString() @MaxLength(16)
+  @IsOmittable() @Transform(registration) @IsString() @MaxLength(16)
   registration?: string;
 
   @ApiPropertyOptional({ description: 'Include archived vehicles (hidden by default).', default: false })
-  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
+  @IsOmittable() @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
   includeArchived?: boolean;
 }
 

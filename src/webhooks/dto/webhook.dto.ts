@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOmittable } from '../../platform/validation/validators.js';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../outbox-event.entity.js';
 import { DELIVERY_STATUSES, type DeliveryStatus, type WebhookDelivery } from '../webhook-delivery.entity.js';
@@ -16,7 +17,7 @@ export class CreateWebhookRequest {
   events!: WebhookEventType[];
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOmittable() @IsString() @MaxLength(500)
   description?: string;
 }
 
@@ -32,11 +33,11 @@ export class RecoverWebhookResponse {
 
 export class UpdateWebhookRequest {
   @ApiPropertyOptional({ example: 'https://example.com/fleetgate/webhooks' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(2048)
+  @IsOmittable() @IsString() @MinLength(1) @MaxLength(2048)
   url?: string;
 
   @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, isArray: true })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length) @IsIn(WEBHOOK_EVENT_TYPES, { each: true })
+  @IsOmittable() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length) @IsIn(WEBHOOK_EVENT_TYPES, { each: true })
   events?: WebhookEventType[];
 
   @ApiPropertyOptional({ maxLength: 500, nullable: true })
@@ -44,13 +45,13 @@ export class UpdateWebhookRequest {
   description?: string | null;
 
   @ApiPropertyOptional({ description: 'true re-enables a disabled endpoint and clears its failure state.' })
-  @IsOptional() @IsBoolean()
+  @IsOmittable() @IsBoolean()
   enabled?: boolean;
 }
 
 export class DeliveryListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
-  @IsOptional() @IsIn(DELIVERY_STATUSES)
+  @IsOmittable() @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatus;
 }
 

@@ -15,7 +15,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { Satisfies } from '../../../platform/validation/validators.js';
+import { IsOmittable, Satisfies } from '../../../platform/validation/validators.js';
 import { PageQuery } from '../../../platform/http/pagination/page-query.dto.js';
 import { ALL_SCOPES, expandScopes, PRESETS, type PresetName, type Role, ROLE_SCOPES, ROLES, type Scope } from '../../scopes/scope-catalogue.js';
 import { API_KEY_STATUSES, type ApiKey, type ApiKeyStatus, type RevokedReason } from '../api-key.entity.js';
@@ -40,24 +40,24 @@ export class CreateApiKeyRequest {
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOmittable() @IsString() @MaxLength(500)
   description?: string;
 
   @ApiPropertyOptional({ enum: ALL_SCOPES, isArray: true, description: 'With or instead of `preset`; at least one scope in all.' })
-  @IsOptional() @IsArray() @ArrayMaxSize(ALL_SCOPES.length * 2)
+  @IsOmittable() @IsArray() @ArrayMaxSize(ALL_SCOPES.length * 2)
   @IsIn(ALL_SCOPES, { each: true, message: 'each value in scopes must be a known scope (see GET /v1/scopes)' })
   scopes?: Scope[];
 
   @ApiPropertyOptional({ enum: PRESET_NAMES })
-  @IsOptional() @IsIn(PRESET_NAMES, { message: `preset must be one of ${PRESET_NAMES.join(', ')}` })
+  @IsOmittable() @IsIn(PRESET_NAMES, { message: `preset must be one of ${PRESET_NAMES.join(', ')}` })
   preset?: PresetName;
 
   @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z', description: 'ISO 8601; must be in the future.' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOmittable() @IsISO8601({ strict: true })
   expiresAt?: string;
 
   @ApiPropertyOptional({ ...ALLOWLIST_DOC, example: [] })
-  @IsOptional() @Transform(commaList) @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(64, { each: true })
+  @IsOmittable() @Transform(commaList) @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(64, { each: true })
   ipAllowlist?: string[];
 
   @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_DAILY_CREDIT_LIMIT, nullable: true, example: 50, description: 'Credits this key may spend per UTC day; omitted or null = no cap.' })
@@ -72,7 +72,7 @@ const present = (_: object, value: unknown) => value !== undefined;
 /** Every property optional; `null` clears `description`, `expiresAt` and `dailyCreditLimit`. Scopes never change. */
 export class UpdateApiKeyRequest {
   @ApiPropertyOptional({ minLength: 1, maxLength: 100, example: 'Depot tablet integration (north)' })
-  @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100)
+  @IsOmittable() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100)
   name?: string;
 
   @ApiPropertyOptional({ type: String, maxLength: 500, nullable: true })
@@ -80,7 +80,7 @@ export class UpdateApiKeyRequest {
   description?: string | null;
 
   @ApiPropertyOptional({ ...ALLOWLIST_DOC, example: [] })
-  @IsOptional() @Transform(commaList) @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(64, { each: true })
+  @IsOmittable() @Transform(commaList) @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(64, { each: true })
   ipAllowlist?: string[];
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, example: '2030-01-01T00:00:00Z', description: 'ISO 8601 in the future, or null for no expiry.' })
@@ -100,7 +100,7 @@ export class UpdateApiKeyRequest {
 
 export class ListApiKeysQuery extends PageQuery {
   @ApiPropertyOptional({ default: false })
-  @IsOptional() @Transform(booleanQuery) @IsBoolean()
+  @IsOmittable() @Transform(booleanQuery) @IsBoolean()
   includeRevoked: boolean = false;
 
   @ApiPropertyOptional({ enum: API_KEY_STATUSES, description: 'Only keys in this status (REVOKED implies includeRevoked).' })
@@ -120,7 +120,7 @@ export class RevokeApiKeyRequest {
 
 export class RotateApiKeyRequest {
   @ApiPropertyOptional({ minimum: 0, maximum: MAX_GRACE_PERIOD_SECONDS, description: 'How long the old secret keeps working.' })
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_GRACE_PERIOD_SECONDS)
+  @IsOmittable() @IsInt() @Min(0) @Max(MAX_GRACE_PERIOD_SECONDS)
   gracePeriodSeconds?: number;
 }
 
@@ -198,7 +198,7 @@ export class ApiKeyPage {
 
 export class ApiKeyTokenRequest {
   @ApiPropertyOptional({ example: 'vk_k3x9q2mf7a1b_…', description: 'Or send `Authorization: ApiKey vk_…`.' })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOmittable() @IsString() @MaxLength(200)
   apiKey?: string;
 }
 

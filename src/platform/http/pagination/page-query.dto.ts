@@ -1,15 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOmittable } from '../../validation/validators.js';
 
 /** `?limit=&cursor=` of every list; extend it with a list's own filters. */
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @IsOmittable() @Type(() => Number) @IsInt() @Min(1) @Max(100)
   limit: number = 25;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page\'s nextCursor.' })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOmittable() @IsString() @MaxLength(200)
   cursor?: string;
 }
 

@@ -1,0 +1,165 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  SetMetadata,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { catchError, from, type Observable, switchMap, throwError } from 'rxjs';
+import { AppConfig } from '../../platform/config/app-config.js';
+import { DomainError } from '../../platform/http/domain-error.js';
+import { LOGGER, type AppLogger } from '../../platform/logging/logger.js';
+
+/**
+ * The throttles of public endpoints (contract §2), counted before any principal exists. Each is a
+ * fixed window per e-mail or per client address, kept in the same kind of store as the per-principal
+ * limits: Redis when REDIS_URL is set (so every instance sees one count), with an in-memory insurance
+ * limiter when Redis fails; in memory otherwise.
+ */
+type ThrottleName = 'loginFailuresPerEmail' | 'loginFailuresPerIp' | 'signupsPerIp' | 'refreshesPerIp' | 'bearerFailuresPerIp';
+
+/** Which throttle a public route is under; read by PublicThrottleInterceptor. */
+export type PublicThrottle = 'login' | 'signup' | 'refresh';
+const PUBLIC_THROTTLE = 'fleetgate:public-throttle';
+export const Throttled = (throttle: PublicThrottle) => SetMetadata(PUBLIC_THROTTLE, throttle);
+
+/** A store call never stalls a request for longer than this; past it the in-memory limiter answers. */
+const STORE_TIMEOUT_MS = 50;
+
+@Injectable()
+export class Throttles implements OnModuleInit, OnApplicationShutdown {
+  private readonly redis?: Redis;
+  private readonly limiters: Record<ThrottleName, RateLimiterAbstract>;
+
+  constructor(
+    @Inject(AppConfig) config: AppConfig,
+    @Inject(LOGGER) private readonly logger: AppLogger,
+  ) {
+    if (config.REDIS_URL) {
+      this.redis = new Redis(config.REDIS_URL, {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        commandTimeout: STORE_TIMEOUT_MS,
+      });
+      this.redis.on('error', (error: Error) => this.logger.warn({ err: error }, 'throttle store (Redis) error'));
+    }
+    const limiter = (name: ThrottleName, points: number, duration: number): RateLimiterAbstract => {
+      const options = { points, duration, keyPrefix: `fleetgate:throttle:${name}` };
+      if (!this.redis) return new RateLimiterMemory(options);
+      return new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: new RateLimiterMemory(options) });
+    };
+    this.limiters = {
+      loginFailuresPerEmail: limiter('loginFailuresPerEmail', config.LOGIN_FAILURES_PER_EMAIL, 15 * 60),
+      loginFailuresPerIp: limiter('loginFailuresPerIp', config.LOGIN_FAILURES_PER_IP_PER_HOUR, 3600),
+      signupsPerIp: limiter('signupsPerIp', config.SIGNUP_LIMIT_PER_IP_PER_HOUR, 3600),
+      refreshesPerIp: limiter('refreshesPerIp', config.REFRESH_LIMIT_PER_IP_PER_MINUTE, 60),
+      bearerFailuresPerIp: limiter('bearerFailuresPerIp', config.BEARER_FAILURES_PER_IP_PER_MINUTE, 60),
+    };
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.redis?.connect().catch((error: unknown) => this.logger.warn({ err: error }, 'throttle store (Redis) unavailable at start'));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.redis && this.redis.status !== 'end') await this.redis.quit().catch(() => undefined);
+  }
+
+  /** Counts one event (a request, or a failure) and refuses it with 429 when the window is over its budget. */
+  async consume(name: ThrottleName, key: string): Promise<void> {
+    try {
+      await this.limiters[name].consume(key);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) throw tooMany(rejection);
+      this.logger.warn({ err: rejection, throttle: name }, 'throttle store failed; request let through');
+    }
+  }
+
+  /** Refuses with 429 while the window's budget is already spent (counting nothing). */
+  async refuseIfExhausted(name: ThrottleName, key: string): Promise<void> {
+    const limiter = this.limiters[name];
+    let state: RateLimiterRes | null;
+    try {
+      state = await limiter.get(key);
+    } catch (error) {
+      this.logger.warn({ err: error, throttle: name }, 'throttle store failed; request let through');
+      return;
+    }
+    if (state && state.consumedPoints >= limiter.points) throw tooMany(state);
+  }
+
+  /** Counts a failure without refusing the request that failed (it is answered with its own error). */
+  async recordFailure(name: ThrottleName, key: string): Promise<void> {
+    await this.limiters[name].consume(key).catch(() => undefined);
+  }
+}
+
+function tooMany(state: RateLimiterRes): DomainError {
+  const retryAfter = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+  return new DomainError('rate_limited', `Too many attempts; retry in ${retryAfter} s.`, {}, { 'Retry-After': String(retryAfter) });
+}
+
+/** `Email` as the login throttle counts it: the same normalisation as sign-in (trimmed, lower case). */
+function loginEmailOf(body: unknown): string | undefined {
+  const email = (body as { email?: unknown } | null | undefined)?.email;
+  return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
+}
+
+/**
+ * Applies a public route's throttle: sign-ups and refreshes/token exchanges count every request per
+ * address; a login is refused while its e-mail or address has used up its failures, whatever the
+ * password, and each failed login counts against both.
+ */
+@Injectable()
+export class PublicThrottleInterceptor implements NestInterceptor {
+  private readonly throttleOf = new WeakMap<object, PublicThrottle | null>();
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly throttles: Throttles,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const throttle = this.ruleOf(context);
+    if (!throttle) return next.handle();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (throttle !== 'login') {
+      const name = throttle === 'signup' ? 'signupsPerIp' : 'refreshesPerIp';
+      return from(this.throttles.consume(name, request.ip)).pipe(switchMap(() => next.handle()));
+    }
+    const email = loginEmailOf(request.body);
+    const before = async () => {
+      await this.throttles.refuseIfExhausted('loginFailuresPerIp', request.ip);
+      if (email) await this.throttles.refuseIfExhausted('loginFailuresPerEmail', email);
+    };
+    const recordFailure = async () => {
+      await this.throttles.recordFailure('loginFailuresPerIp', request.ip);
+      if (email) await this.throttles.recordFailure('loginFailuresPerEmail', email);
+    };
+    return from(before()).pipe(
+      switchMap(() => next.handle()),
+      catchError((error: unknown) => {
+        const failed = error instanceof DomainError && error.code === 'invalid_credentials';
+        return from(failed ? recordFailure() : Promise.resolve()).pipe(switchMap(() => throwError(() => error)));
+      }),
+    );
+  }
+
+  private ruleOf(context: ExecutionContext): PublicThrottle | null {
+    const handler = context.getHandler();
+    let rule = this.throttleOf.get(handler);
+    if (rule === undefined) {
+      rule = this.reflector.get<PublicThrottle | undefined>(PUBLIC_THROTTLE, handler) ?? null;
+      this.throttleOf.set(handler, rule);
+    }
+    return rule;
+  }
+}
