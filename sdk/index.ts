@@ -1,14 +1,15 @@
 import createClient, { type Client, type ClientOptions, type Middleware } from 'openapi-fetch';
 import type { components, paths } from './schema.js';
-import type { PendingPaths } from './contract-1.1.js';
 
 export type { components, operations, paths } from './schema.js';
-export type * from './contract-1.1.js';
 
 export type Schemas = components['schemas'];
 export type Scope = Schemas['ScopeEntry']['name'];
 export type Role = Schemas['UserResponse']['role'];
 export type FleetgateClient = Client<paths>;
+export type ApiKeyView = Schemas['ApiKeyResponse'];
+export type ApiKeyUsage = Schemas['KeyUsageResponse'];
+export type UpdateApiKeyRequest = Schemas['UpdateApiKeyRequest'];
 
 /** An RFC 9457 problem, as every Fleetgate error is. */
 export interface Problem {
@@ -51,17 +52,6 @@ export interface FleetgateClientOptions extends ClientOptions {
 export function createFleetgateClient(options: FleetgateClientOptions = {}): FleetgateClient {
   const { credential, ...clientOptions } = options;
   const client = createClient<paths>(clientOptions);
-  if (credential !== undefined) client.use(bearer(credential));
-  return client;
-}
-
-/**
- * API 1.1 operations the committed openapi.json does not have yet (see contract-1.1.ts); shares the
- * options of `createFleetgateClient`. Goes away when the schema is regenerated with them.
- */
-export function createContract11Client(options: FleetgateClientOptions = {}): Client<PendingPaths> {
-  const { credential, ...clientOptions } = options;
-  const client = createClient<PendingPaths>(clientOptions);
   if (credential !== undefined) client.use(bearer(credential));
   return client;
 }

@@ -122,7 +122,7 @@ describe('the web console', () => {
     await owner.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await owner.getByRole('button', { name: 'Create account' }).click();
     await owner.getByRole('heading', { name: company }).waitFor();
-    expect(await navLinks(owner)).toEqual(['Overview', 'API access', 'Keys', 'Team']);
+    expect(await navLinks(owner)).toEqual(['Overview', 'API access', 'Keys', 'Audit', 'Team']);
     await checkPage(owner, 'overview-owner');
 
     await owner.reload();
@@ -200,7 +200,7 @@ describe('the web console', () => {
     await owner.waitForURL(`**/console/keys/${publicId}`);
     await owner.getByRole('heading', { name: 'Depot tablet integration' }).waitFor();
     expect(await owner.content()).not.toContain(secret);
-    await owner.getByRole('heading', { name: 'Audit events' }).waitFor();
+    await owner.getByRole('heading', { name: 'Changes to this key' }).waitFor();
     await owner.getByText('api_key.create').waitFor();
     await checkPage(owner, 'key-detail');
 
@@ -220,13 +220,23 @@ describe('the web console', () => {
   });
 
   it('rotates with a grace period (both secrets work), then revokes (both answer 401)', async () => {
-    // the edit form (saving needs API 1.1's PATCH, so only its look is checked here)
+    // edit through PATCH: a new cap and description, saved and shown
     await owner.getByRole('button', { name: 'Edit', exact: true }).click();
     const edit = owner.getByRole('form', { name: 'Edit key' });
     expect(await edit.getByLabel('Name').inputValue()).toBe('Depot tablet integration');
     expect(await edit.getByLabel('IP allowlist').inputValue()).toBe('127.0.0.1/32\n::1/128');
+    await edit.getByLabel('Description').fill('Tablets at the north depot');
+    await edit.getByLabel('Daily credit cap').fill('250');
     await checkPage(owner, 'key-edit');
-    await edit.getByRole('button', { name: 'Cancel' }).click();
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await owner.getByRole('definition').filter({ hasText: '250 credits/day' }).waitFor();
+    await owner.getByRole('definition').filter({ hasText: 'Tablets at the north depot' }).waitFor();
+    // the usage chart by hour and by day, and the events about and by the key
+    await owner.getByRole('button', { name: 'By day' }).click();
+    await owner.getByRole('heading', { name: /Usage by day/ }).waitFor();
+    await owner.getByRole('heading', { name: 'Requests made with this key' }).waitFor();
+    await owner.getByRole('table').filter({ hasText: 'api_key.update' }).first().waitFor();
+    await checkPage(owner, 'key-detail-usage');
 
     await owner.getByRole('button', { name: 'Rotate' }).click();
     const dialog = owner.getByRole('dialog', { name: 'Rotate “Depot tablet integration”' });
@@ -271,7 +281,19 @@ describe('the web console', () => {
     await owner.getByLabel('Status').selectOption('all');
     await owner.getByRole('link', { name: 'Depot tablet integration' }).waitFor();
     expect(await rows.count()).toBe(3);
+    // a 24 h sparkline per key, named by its total
+    await owner.getByRole('img', { name: /\d+ requests in the last 24 hours/ }).first().waitFor();
     await checkPage(owner, 'keys');
+    // the hygiene view: the new key has no expiry and was never used
+    await owner.getByRole('link', { name: 'Key hygiene' }).click();
+    const neverUsed = owner.getByRole('region', { name: /Never used/ });
+    await neverUsed.getByRole('link', { name: 'Nightly reporting export' }).waitFor();
+    await owner.getByRole('region', { name: /No expiry/ }).getByRole('link', { name: 'Nightly reporting export' }).waitFor();
+    await checkPage(owner, 'keys-hygiene');
+    await navLink(owner, 'Keys').click();
+    await owner.getByRole('link', { name: 'Nightly reporting export' }).waitFor();
+    await owner.getByLabel('Status').selectOption('all');
+    await owner.getByRole('link', { name: 'Depot tablet integration' }).waitFor();
     await owner.getByLabel('Search').fill('depot');
     await expect.poll(() => owner.url()).toMatch(/q=depot/);
     expect(owner.url()).toMatch(/status=all/);
@@ -309,11 +331,12 @@ describe('the web console', () => {
     // the admin signs in and creates a key of their own
     const admin = await (await newPersonContext(browser, server.baseUrl)).newPage();
     await logIn(admin, people.admin);
-    expect(await navLinks(admin)).toEqual(['Overview', 'Keys']);
+    expect(await navLinks(admin)).toEqual(['Overview', 'Keys', 'Audit']);
     await admin.goto('/console/keys/new');
     await admin.getByLabel('Name').fill('Sam’s fleet sync');
     await admin.getByRole('button', { name: 'Inspection submission' }).click();
     expect(await admin.getByRole('radio', { name: 'Audit log: read' }).isDisabled()).toBe(false);
+    await admin.getByRole('radio', { name: 'Audit log: read' }).check();
     await admin.getByRole('button', { name: 'Create key' }).click();
     await admin.getByRole('heading', { name: 'Your new API key' }).waitFor();
     await admin.context().close();
@@ -327,6 +350,12 @@ describe('the web console', () => {
     await checkPage(owner, 'team-change-role');
     await change.getByRole('button', { name: 'Change role' }).click();
     await expect.poll(() => owner.getByLabel('Role of Sam Admin').inputValue()).toBe('member');
+    // the key now does less than it asked for, and says why
+    await owner.goto('/console/keys');
+    await owner.getByRole('link', { name: 'Sam’s fleet sync' }).click();
+    await owner.getByText(/now has the member role, which does not grant audit:read/).waitFor();
+    await checkPage(owner, 'key-effective-scopes');
+    await navLink(owner, 'Team').click();
 
     await owner.getByRole('button', { name: 'Remove Sam Admin' }).click();
     const remove = owner.getByRole('dialog', { name: 'Remove Sam Admin?' });
@@ -355,7 +384,7 @@ describe('the web console', () => {
   it('shows an auditor the keys read-only', async () => {
     const auditor = await (await newPersonContext(browser, server.baseUrl)).newPage();
     await logIn(auditor, people.auditor);
-    expect(await navLinks(auditor)).toEqual(['Overview', 'Keys']);
+    expect(await navLinks(auditor)).toEqual(['Overview', 'Keys', 'Audit']);
     await navLink(auditor, 'Keys').click();
     await auditor.getByText('You can see the company\'s keys but not change them.').waitFor();
     await auditor.getByRole('link', { name: 'Nightly reporting export' }).waitFor();
@@ -367,6 +396,56 @@ describe('the web console', () => {
     await checkPage(auditor, 'key-detail-auditor');
     await auditor.goto('/console/api-access');
     await auditor.getByRole('heading', { name: 'Not available for your role' }).waitFor();
+    await auditor.context().close();
+  });
+
+  it('lets an auditor filter the audit log by a key and an action prefix, see a change, export CSV and verify the chain', async () => {
+    const auditor = await (await newPersonContext(browser, server.baseUrl)).newPage();
+    const errors = collectConsoleErrors(auditor);
+    await logIn(auditor, people.auditor);
+    await navLink(auditor, 'Audit').click();
+    await auditor.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await auditor.getByRole('table').getByRole('row').nth(1).waitFor();
+    await checkPage(auditor, 'audit');
+
+    const filters = auditor.getByRole('search', { name: 'Filter audit events' });
+    await filters.getByLabel('Resource ID').fill(publicId);
+    await filters.getByLabel('Action').selectOption('api_key.*');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => auditor.url()).toMatch(new RegExp(`resourceId=${publicId}`));
+    expect(decodeURIComponent(auditor.url())).toContain('action=api_key.*');
+    const table = auditor.getByRole('table', { name: /Audit events/ });
+    await table.getByText('api_key.update').waitFor();
+    await expect.poll(async () => (await table.getByRole('code').allTextContents()).every((action) => action.startsWith('api_key.'))).toBe(true);
+    expect(await table.getByText('vehicle.create').count()).toBe(0);
+
+    // the event drawer shows what the edit changed, before and after
+    await table.getByRole('link', { name: /api_key\.update/ }).click();
+    const drawer = auditor.getByRole('dialog', { name: /api_key\.update/ });
+    const cap = drawer.getByRole('row', { name: /dailyCreditLimit/ });
+    await cap.getByRole('cell', { name: 'before: 5' }).waitFor();
+    await cap.getByRole('cell', { name: 'after: 250' }).waitFor();
+    await drawer.getByText('Request ID').waitFor();
+    await drawer.getByText('Previous hash').waitFor();
+    expect(auditor.url()).toMatch(/event=/);
+    await checkPage(auditor, 'audit-event');
+    await drawer.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => auditor.url()).not.toMatch(/event=/);
+
+    // the CSV export downloads through the client (Authorization header, no token in a URL)
+    const requests: string[] = [];
+    auditor.on('request', (request) => requests.push(request.url()));
+    const [download] = await Promise.all([auditor.waitForEvent('download'), auditor.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^fleetgate-audit-.*\.csv$/);
+    const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
+    expect(csv.length).toBeGreaterThan(5);
+    expect(csv.some((line) => line.includes('api_key.update'))).toBe(true);
+    expect(requests.filter((url) => url.includes('/v1/audit-logs/export')).every((url) => !/token|eyJ|vk_/.test(url))).toBe(true);
+
+    await auditor.getByRole('button', { name: 'Verify the chain' }).click();
+    await auditor.getByText(/The chain is intact: \d+ events were re-hashed/).waitFor();
+    await checkPage(auditor, 'audit-verified');
+    expect(errors).toEqual([]);
     await auditor.context().close();
   });
 

@@ -16,6 +16,7 @@ export function Layout({ children }: { children: ReactNode }) {
     { to: '/', label: 'Overview', show: true },
     { to: '/api-access', label: 'API access', show: can.manageApiAccess },
     { to: '/keys', label: 'Keys', show: can.viewKeys },
+    { to: '/audit', label: 'Audit', show: can.readAudit },
     { to: '/team', label: 'Team', show: can.manageTeam },
   ] as const;
   return (

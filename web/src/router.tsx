@@ -1,10 +1,11 @@
-import { createRootRoute, createRoute, createRouter, Navigate, Outlet } from '@tanstack/react-router';
+import { createRootRoute, createRoute, createRouter, lazyRouteComponent, Navigate, Outlet } from '@tanstack/react-router';
 import { ApiAccessPage } from './access/api-access-page.js';
 import { SignInPage } from './auth/sign-in-page.js';
 import { Forbidden, Layout, NotFound } from './layout.js';
 import { KeyCreatePage } from './keys/key-create-page.js';
 import { KeyDetailPage } from './keys/key-detail-page.js';
 import { KeysPage, parseKeyFilters } from './keys/keys-page.js';
+import { parseAuditFilters } from './audit/queries.js';
 import { OverviewPage } from './overview/overview-page.js';
 import { permissionsOf, type Permissions } from './session/permissions.js';
 import { useSession } from './session/session.js';
@@ -17,7 +18,7 @@ const rootRoute = createRootRoute({
 });
 
 /** Pages behind the sign-in; `allowed` hides a page from roles that may not use it. */
-function Gate({ allowed, page: Page }: { allowed?: (permissions: Permissions) => boolean; page: () => React.JSX.Element }) {
+function Gate({ allowed, page: Page }: { allowed?: (permissions: Permissions) => boolean; page: React.ComponentType }) {
   const { state } = useSession();
   if (state.status === 'loading') return <Loading label="Signing you in…" />;
   if (state.status === 'signed-out') {
@@ -69,6 +70,23 @@ const keyDetailRoute = createRoute({
   component: () => <Gate allowed={(can) => can.viewKeys} page={KeyDetailPage} />,
 });
 
+const KeyHygienePage = lazyRouteComponent(() => import('./keys/key-hygiene-page.js'), 'KeyHygienePage');
+
+const keyHygieneRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/keys/hygiene',
+  component: () => <Gate allowed={(can) => can.viewKeys} page={KeyHygienePage} />,
+});
+
+const AuditPage = lazyRouteComponent(() => import('./audit/audit-page.js'), 'AuditPage');
+
+const auditRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/audit',
+  validateSearch: parseAuditFilters,
+  component: () => <Gate allowed={(can) => can.readAudit} page={AuditPage} />,
+});
+
 const teamRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/team',
@@ -82,6 +100,8 @@ const routeTree = rootRoute.addChildren([
   keysRoute,
   keyCreateRoute,
   keyDetailRoute,
+  keyHygieneRoute,
+  auditRoute,
   teamRoute,
 ]);
 

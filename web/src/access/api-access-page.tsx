@@ -39,7 +39,7 @@ export function ApiAccessPage() {
 
 function ApiSwitch({ account }: { account: Account }) {
   const queryClient = useQueryClient();
-  const keys = useInfiniteQuery(keyListQuery);
+  const keys = useInfiniteQuery(keyListQuery('', 'all'));
   const activeKeys = keys.data?.pages.flatMap((page) => page.data).filter((key) => key.status === 'ACTIVE').length;
   const [confirming, setConfirming] = useState(false);
   const [failure, setFailure] = useState<unknown>();
@@ -131,7 +131,7 @@ function CompanyAllowlist({ account }: { account: Account }) {
   const [failure, setFailure] = useState<unknown>();
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
-  const keys = useInfiniteQuery(keyListQuery);
+  const keys = useInfiniteQuery(keyListQuery('', 'all'));
   const seenIps = [
     ...new Set(
       keys.data?.pages

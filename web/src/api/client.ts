@@ -1,4 +1,4 @@
-import { createContract11Client, createFleetgateClient, ok } from '../../../sdk/index.js';
+import { createFleetgateClient, ok } from '../../../sdk/index.js';
 
 /**
  * The console's one way to the API: the typed client, with the access token held in memory only.
@@ -29,8 +29,6 @@ const credential = async (): Promise<string | undefined> => {
 
 /** Calls made as the signed-in user. */
 export const api = createFleetgateClient({ baseUrl, headers: CONSOLE_HEADER, credentials: 'same-origin', credential });
-/** API 1.1 operations not in the committed schema yet (key edit, usage). */
-export const api11 = createContract11Client({ baseUrl, headers: CONSOLE_HEADER, credentials: 'same-origin', credential });
 
 api.use({
   onResponse({ response }) {

@@ -4,7 +4,7 @@ import { type ReactNode, useEffect, useId, useRef } from 'react';
  * A modal on the native <dialog>: the browser traps focus, closes on Escape and restores focus
  * to the opener. Render it only while open.
  */
-export function Dialog({ title, children, onClose }: { title: string; children: ReactNode; onClose: () => void }) {
+export function Dialog({ title, children, onClose, className = 'dialog' }: { title: string; children: ReactNode; onClose: () => void; className?: string }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -15,7 +15,7 @@ export function Dialog({ title, children, onClose }: { title: string; children: 
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={className}
       aria-labelledby={titleId}
       onCancel={(event) => {
         event.preventDefault();

@@ -5,7 +5,8 @@ import type { ApiKeyUsage, ApiKeyView } from '../../../sdk/index.js';
 import { isStatus } from '../api/problems.js';
 import { StatusBadge } from '../components/Badge.js';
 import { Button } from '../components/Button.js';
-import { formatDateTime } from '../components/format.js';
+import { StackedBars } from '../components/Charts.js';
+import { formatDate, formatDateTime } from '../components/format.js';
 import { Empty, Loading, ProblemPanel } from '../components/States.js';
 import { PageHeader } from '../layout.js';
 import { permissionsOf } from '../session/permissions.js';
@@ -137,7 +138,11 @@ function KeyDetail({ apiKey }: { apiKey: ApiKeyView }) {
           <ScopeList scopes={effectiveScopesOf(apiKey)} />
           <h3>Requested at creation</h3>
           <ScopeList scopes={apiKey.scopes} />
-          {lost.length > 0 && <p className="notice notice-warn">The creator's current role no longer grants: {lost.join(', ')}.</p>}
+          {lost.length > 0 && (
+            <p className="notice notice-warn">
+              Effective scopes differ from the requested ones: the key's creator{apiKey.creator ? `, ${apiKey.creator.name},` : ''} now has {apiKey.creator ? `the ${apiKey.creator.role} role` : 'a smaller role'}, which does not grant {lost.join(', ')}.
+            </p>
+          )}
         </section>
       </div>
       <UsageSection publicId={apiKey.publicId} />
@@ -147,21 +152,31 @@ function KeyDetail({ apiKey }: { apiKey: ApiKeyView }) {
 }
 
 function UsageSection({ publicId }: { publicId: string }) {
-  const usage = useQuery(keyUsageQuery(publicId));
+  const [granularity, setGranularity] = useState<'hour' | 'day'>('hour');
+  const usage = useQuery(keyUsageQuery(publicId, granularity));
   return (
     <section className="card" aria-labelledby="usage-heading">
-      <h2 id="usage-heading">Usage, last 24 hours</h2>
+      <h2 id="usage-heading">Usage {granularity === 'hour' ? 'by hour, last 24 hours' : 'by day, last 30 days'}</h2>
+      <div role="group" aria-label="Chart granularity" className="form-actions">
+        <Button variant={granularity === 'hour' ? 'primary' : 'secondary'} aria-pressed={granularity === 'hour'} onClick={() => setGranularity('hour')}>
+          By hour
+        </Button>
+        <Button variant={granularity === 'day' ? 'primary' : 'secondary'} aria-pressed={granularity === 'day'} onClick={() => setGranularity('day')}>
+          By day
+        </Button>
+      </div>
       {usage.isPending && <Loading label="Loading usage…" />}
-      {usage.isError &&
-        (isStatus(usage.error, 404, 405) ? (
-          <p className="muted">Usage is not available from this server yet (it comes with API 1.1).</p>
-        ) : (
-          <ProblemPanel error={usage.error} onRetry={() => void usage.refetch()} />
-        ))}
+      {usage.isError && <ProblemPanel error={usage.error} onRetry={() => void usage.refetch()} />}
       {usage.data && <UsageChart usage={usage.data} />}
     </section>
   );
 }
+
+const OUTCOME_SERIES = [
+  { name: 'succeeded', className: 'seg-ok' },
+  { name: 'denied', className: 'seg-denied' },
+  { name: 'failed', className: 'seg-failed' },
+];
 
 function UsageChart({ usage }: { usage: ApiKeyUsage }) {
   const total = usage.data.reduce(
@@ -173,43 +188,54 @@ function UsageChart({ usage }: { usage: ApiKeyUsage }) {
     }),
     { requests: 0, denied: 0, failed: 0, credits: 0 },
   );
-  if (total.requests === 0) return <Empty title="No requests in the last 24 hours" />;
-  const peak = Math.max(...usage.data.map((bucket) => bucket.requests), 1);
+  if (total.requests === 0) return <Empty title={usage.granularity === 'hour' ? 'No requests in the last 24 hours' : 'No requests in this period'} />;
   return (
     <>
       <p>
-        {total.requests} requests, {total.denied} denied, {total.failed} failed, {total.credits} credits spent.
+        {total.requests} requests, {total.denied} denied, {total.failed} failed, {total.credits} credits spent. Counts may lag by up to a minute.
       </p>
-      <ol className="bars" aria-label="Requests per hour">
-        {usage.data.map((bucket) => (
-          <li key={bucket.start} title={`${formatDateTime(bucket.start)}: ${bucket.requests} requests`}>
-            <span className="bar" style={{ height: `${Math.round((bucket.requests / peak) * 100)}%` }} />
-            <span className="visually-hidden">
-              {formatDateTime(bucket.start)}: {bucket.requests} requests, {bucket.denied} denied
-            </span>
-          </li>
-        ))}
-      </ol>
+      <StackedBars
+        label={`Requests per ${usage.granularity} by outcome`}
+        series={OUTCOME_SERIES}
+        buckets={usage.data.map((bucket) => ({ start: bucket.start, values: [Math.max(0, bucket.requests - bucket.denied - bucket.failed), bucket.denied, bucket.failed] }))}
+        formatStart={usage.granularity === 'day' ? formatDate : formatDateTime}
+      />
     </>
   );
 }
 
 function EventsSection({ publicId }: { publicId: string }) {
-  const events = useQuery(keyEventsQuery(publicId));
   return (
     <section className="card" aria-labelledby="events-heading">
       <h2 id="events-heading">Audit events</h2>
+      <EventTable publicId={publicId} side="about" title="Changes to this key" empty="No changes recorded yet" />
+      <EventTable publicId={publicId} side="by" title="Requests made with this key" empty="No audited requests by this key yet" />
+      <p>
+        <Link to="/audit" search={{ actor: publicId }}>
+          All events by this key in the audit log
+        </Link>
+      </p>
+    </section>
+  );
+}
+
+function EventTable({ publicId, side, title, empty }: { publicId: string; side: 'about' | 'by'; title: string; empty: string }) {
+  const events = useQuery(keyEventsQuery(publicId, side));
+  return (
+    <>
+      <h3>{title}</h3>
       {events.isPending && <Loading label="Loading events…" />}
       {events.isError && <ProblemPanel error={events.error} onRetry={() => void events.refetch()} />}
-      {events.data && events.data.data.length === 0 && <Empty title="No events for this key yet" />}
+      {events.data && events.data.data.length === 0 && <p className="muted">{empty}</p>}
       {events.data && events.data.data.length > 0 && (
         <div className="table-wrap">
           <table className="data-table">
+            <caption className="visually-hidden">{title}</caption>
             <thead>
               <tr>
                 <th scope="col">When</th>
                 <th scope="col">Action</th>
-                <th scope="col">By</th>
+                <th scope="col">{side === 'by' ? 'Resource' : 'By'}</th>
                 <th scope="col">Outcome</th>
               </tr>
             </thead>
@@ -220,14 +246,18 @@ function EventsSection({ publicId }: { publicId: string }) {
                   <td data-label="Action">
                     <code>{event.action}</code>
                   </td>
-                  <td data-label="By">{event.actor.name ?? event.actor.type}</td>
-                  <td data-label="Outcome">{event.outcome}</td>
+                  <td data-label={side === 'by' ? 'Resource' : 'By'}>
+                    {side === 'by' ? (event.resourceType ? `${event.resourceType} ${event.resourceId ?? ''}` : '—') : (event.actor.name ?? event.actor.type)}
+                  </td>
+                  <td data-label="Outcome">
+                    {event.outcome} ({event.status})
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
-    </section>
+    </>
   );
 }

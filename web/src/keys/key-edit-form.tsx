@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { type ApiKeyView, ok } from '../../../sdk/index.js';
-import { api11 } from '../api/client.js';
+import { api } from '../api/client.js';
 import { fieldErrorsOf, isStatus } from '../api/problems.js';
 import { type FieldErrors, withoutEmpty } from '../auth/validation.js';
 import { Button } from '../components/Button.js';
@@ -41,7 +41,7 @@ export function KeyEditForm({ apiKey, onDone }: { apiKey: ApiKeyView; onDone: ()
     setFailure(undefined);
     try {
       const updated = await ok(
-        api11.PATCH('/v1/api-keys/{publicId}', {
+        api.PATCH('/v1/api-keys/{publicId}', {
           params: { path: { publicId: apiKey.publicId } },
           body: {
             name: name.trim(),
@@ -54,6 +54,7 @@ export function KeyEditForm({ apiKey, onDone }: { apiKey: ApiKeyView; onDone: ()
       );
       queryClient.setQueryData(keyKeys.detail(apiKey.publicId), updated);
       await queryClient.invalidateQueries({ queryKey: keyKeys.lists() });
+      await queryClient.invalidateQueries({ queryKey: keyKeys.events(apiKey.publicId) });
       onDone();
     } catch (error) {
       setFailure(error);

@@ -1,4 +1,4 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { StatusBadge } from '../components/Badge.js';
@@ -11,7 +11,8 @@ import { permissionsOf } from '../session/permissions.js';
 import { useMe } from '../session/session.js';
 import { useTeamNames } from '../team/queries.js';
 import { capOf, creatorOf, effectiveScopesOf, LastUsed, lostScopesOf, ScopeList } from './key-format.js';
-import { keyListQuery, type KeyStatusFilter, matchesFilters } from './queries.js';
+import { keyListQuery, type KeyStatusFilter, keyUsageQuery } from './queries.js';
+import { Sparkline } from '../components/Charts.js';
 
 export interface KeyFilters {
   q?: string;
@@ -36,9 +37,9 @@ export function KeysPage() {
   const navigate = useNavigate({ from: '/keys' });
   const q = filters.q ?? '';
   const status = filters.status ?? 'active';
-  const keys = useInfiniteQuery(keyListQuery);
-  const all = useMemo(() => keys.data?.pages.flatMap((page) => page.data) ?? [], [keys.data]);
-  const shown = all.filter((key) => matchesFilters(key, q, status));
+  const keys = useInfiniteQuery(keyListQuery(q, status));
+  const shown = useMemo(() => keys.data?.pages.flatMap((page) => page.data) ?? [], [keys.data]);
+  const filtered = q.trim() !== '' || status !== 'active';
   const setFilters = (next: KeyFilters) => void navigate({ search: parseKeyFilters({ ...filters, ...next }), replace: true });
 
   return (
@@ -49,6 +50,9 @@ export function KeysPage() {
             Create key
           </Link>
         )}
+        <Link to="/keys/hygiene" className="btn btn-secondary">
+          Key hygiene
+        </Link>
       </PageHeader>
       {!can.manageKeys && <p className="notice">You can see the company's keys but not change them.</p>}
       <div role="search" className="filters" aria-label="Filter keys">
@@ -62,7 +66,7 @@ export function KeysPage() {
       </div>
       {keys.isPending && <Loading label="Loading keys…" />}
       {keys.isError && <ProblemPanel error={keys.error} onRetry={() => void keys.refetch()} />}
-      {keys.isSuccess && all.length === 0 && (
+      {keys.isSuccess && !filtered && shown.length === 0 && (
         <Empty title="No API keys yet">
           <p>Keys let your systems call the Fleetgate API with exactly the scopes they need.</p>
           {can.manageKeys && (
@@ -72,7 +76,7 @@ export function KeysPage() {
           )}
         </Empty>
       )}
-      {keys.isSuccess && all.length > 0 && shown.length === 0 && (
+      {keys.isSuccess && filtered && shown.length === 0 && (
         <Empty title="No keys match these filters">
           <Button variant="secondary" onClick={() => setFilters({ q: undefined, status: 'all' })}>
             Show all keys
@@ -90,6 +94,7 @@ export function KeysPage() {
                 <th scope="col">Effective scopes</th>
                 <th scope="col">Creator</th>
                 <th scope="col">Last used</th>
+                <th scope="col">24 h usage</th>
                 <th scope="col">Expires</th>
                 <th scope="col">Daily cap</th>
               </tr>
@@ -110,11 +115,18 @@ export function KeysPage() {
                     </td>
                     <td data-label="Effective scopes">
                       <ScopeList scopes={effectiveScopesOf(key)} />
-                      {lost.length > 0 && <p className="field-hint">Requested but cut by the creator's role: {lost.join(', ')}</p>}
+                      {lost.length > 0 && (
+                        <p className="field-hint">
+                          Also requested: {lost.join(', ')} (not granted by the creator's role{key.creator ? `, ${key.creator.role}` : ''})
+                        </p>
+                      )}
                     </td>
                     <td data-label="Creator">{creatorOf(key, me.userId, teamNames)}</td>
                     <td data-label="Last used">
                       <LastUsed apiKey={key} />
+                    </td>
+                    <td data-label="24 h usage">
+                      <KeySparkline publicId={key.publicId} />
                     </td>
                     <td data-label="Expires">{formatDate(key.expiresAt, 'Never')}</td>
                     <td data-label="Daily cap">{capOf(key)}</td>
@@ -131,5 +143,18 @@ export function KeysPage() {
         </Button>
       )}
     </section>
+  );
+}
+
+function KeySparkline({ publicId }: { publicId: string }) {
+  const usage = useQuery(keyUsageQuery(publicId, 'hour'));
+  if (!usage.data) return <span className="muted">{usage.isError ? 'unavailable' : '…'}</span>;
+  const values = usage.data.data.map((bucket) => bucket.requests);
+  const total = values.reduce((a, b) => a + b, 0);
+  return (
+    <span className="spark-cell">
+      <Sparkline values={values} label={`${total} requests in the last 24 hours`} />
+      <span className="muted"> {total}</span>
+    </span>
   );
 }

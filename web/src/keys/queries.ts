@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { type ApiKeyView, ok } from '../../../sdk/index.js';
-import { api, api11 } from '../api/client.js';
+import { api } from '../api/client.js';
 
 export type KeyStatusFilter = 'active' | 'revoked' | 'expired' | 'all';
 
@@ -8,23 +8,35 @@ export type KeyStatusFilter = 'active' | 'revoked' | 'expired' | 'all';
 export const keyKeys = {
   all: ['keys'] as const,
   lists: () => [...keyKeys.all, 'list'] as const,
+  list: (q: string, status: KeyStatusFilter) => [...keyKeys.lists(), { q, status }] as const,
   detail: (publicId: string) => [...keyKeys.all, 'detail', publicId] as const,
   usage: (publicId: string) => [...keyKeys.all, 'usage', publicId] as const,
   events: (publicId: string) => [...keyKeys.all, 'events', publicId] as const,
   scopes: ['scopes'] as const,
 };
 
-/**
- * Every key of the company, revoked ones included, 100 a page. Search and status filtering happen
- * here in the browser: the 1.0 server refuses `q` and `status` (1.1 adds them; see docs/console-notes.md).
- */
-export const keyListQuery = infiniteQueryOptions({
-  queryKey: keyKeys.lists(),
-  queryFn: ({ pageParam }) =>
-    ok(api.GET('/v1/api-keys', { params: { query: { includeRevoked: true, limit: 100, ...(pageParam ? { cursor: pageParam } : {}) } } })),
-  initialPageParam: undefined as string | undefined,
-  getNextPageParam: (page) => page.nextCursor ?? undefined,
-});
+const SERVER_STATUS = { active: 'ACTIVE', revoked: 'REVOKED', expired: 'EXPIRED' } as const;
+
+/** The company's keys, 100 a page, searched (`q`) and filtered by status on the server. */
+export const keyListQuery = (q: string, status: KeyStatusFilter) =>
+  infiniteQueryOptions({
+    queryKey: keyKeys.list(q, status),
+    queryFn: ({ pageParam }) =>
+      ok(
+        api.GET('/v1/api-keys', {
+          params: {
+            query: {
+              limit: 100,
+              ...(status === 'all' ? { includeRevoked: true } : { status: SERVER_STATUS[status] }),
+              ...(q.trim() ? { q: q.trim() } : {}),
+              ...(pageParam ? { cursor: pageParam } : {}),
+            },
+          },
+        }),
+      ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
 
 export const keyQuery = (publicId: string) =>
   queryOptions({
@@ -32,17 +44,22 @@ export const keyQuery = (publicId: string) =>
     queryFn: async (): Promise<ApiKeyView> => ok(api.GET('/v1/api-keys/{publicId}', { params: { path: { publicId } } })),
   });
 
-export const keyUsageQuery = (publicId: string) =>
+export const keyUsageQuery = (publicId: string, granularity: 'hour' | 'day') =>
   queryOptions({
-    queryKey: keyKeys.usage(publicId),
-    queryFn: () => ok(api11.GET('/v1/api-keys/{publicId}/usage', { params: { path: { publicId }, query: { granularity: 'hour' } } })),
-    retry: false,
+    queryKey: [...keyKeys.usage(publicId), granularity],
+    queryFn: () => ok(api.GET('/v1/api-keys/{publicId}/usage', { params: { path: { publicId }, query: { granularity } } })),
   });
 
-export const keyEventsQuery = (publicId: string) =>
+/** Events about the key (create, edit, rotate…) or by it (its requests), 20 newest. */
+export const keyEventsQuery = (publicId: string, side: 'about' | 'by') =>
   queryOptions({
-    queryKey: keyKeys.events(publicId),
-    queryFn: () => ok(api.GET('/v1/audit-logs', { params: { query: { resourceType: 'api_key', resourceId: publicId, limit: 20 } } })),
+    queryKey: [...keyKeys.events(publicId), side],
+    queryFn: () =>
+      ok(
+        api.GET('/v1/audit-logs', {
+          params: { query: side === 'by' ? { actor: publicId, limit: 20 } : { resourceType: 'api_key', resourceId: publicId, limit: 20 } },
+        }),
+      ),
   });
 
 export const scopeCatalogueQuery = queryOptions({
@@ -51,9 +68,17 @@ export const scopeCatalogueQuery = queryOptions({
   staleTime: Infinity,
 });
 
-export function matchesFilters(key: ApiKeyView, q: string, status: KeyStatusFilter): boolean {
-  if (status !== 'all' && key.status !== status.toUpperCase()) return false;
-  const needle = q.trim().toLowerCase();
-  if (!needle) return true;
-  return [key.name, key.description ?? '', key.publicId].some((text) => text.toLowerCase().includes(needle));
-}
+/** Every active key (all pages), for the hygiene view. */
+export const activeKeysQuery = queryOptions({
+  queryKey: [...keyKeys.lists(), 'hygiene'] as const,
+  queryFn: async () => {
+    const keys: ApiKeyView[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await ok(api.GET('/v1/api-keys', { params: { query: { status: 'ACTIVE', limit: 100, ...(cursor ? { cursor } : {}) } } }));
+      keys.push(...page.data);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return keys;
+  },
+});

@@ -22,7 +22,7 @@ const ROLES: Role[] = ['owner', 'admin', 'member', 'auditor'];
 /** Owner only: add people, change their role, remove them. */
 export function TeamPage() {
   const team = useQuery(teamQuery);
-  const keys = useInfiniteQuery(keyListQuery);
+  const keys = useInfiniteQuery(keyListQuery('', 'all'));
   const [adding, setAdding] = useState(false);
   const activeKeysBy = (userId: string) =>
     keys.data?.pages.flatMap((page) => page.data).filter((key) => key.createdBy === userId && key.status === 'ACTIVE').length;

@@ -1,0 +1,18 @@
+import { Link } from '@tanstack/react-router';
+import { permissionsOf } from '../session/permissions.js';
+import { useMe } from '../session/session.js';
+
+/** A resource named in an audit event, linked to its page when the console has one. */
+export function ResourceLink({ type, id }: { type: string | null; id: string | null }) {
+  const can = permissionsOf(useMe().role);
+  if (!type) return <span className="muted">—</span>;
+  const label = `${type} ${id ?? ''}`.trim();
+  if (type === 'api_key' && id && can.viewKeys) {
+    return (
+      <Link to="/keys/$publicId" params={{ publicId: id }}>
+        {label}
+      </Link>
+    );
+  }
+  return <span>{label}</span>;
+}
