@@ -19,6 +19,7 @@ export async function startBenchApp(databaseUrl: string | undefined): Promise<{ 
     RATE_LIMIT_PER_MINUTE: '1000000000',
     JWT_SECRET: 'bench-jwt-secret-0123456789-abcdefghijklmnop',
     API_KEY_PEPPER: 'bench-api-key-pepper-0123456789-abcdefghijk',
+    AUDIT_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIPu9Nkqjr/gZtlp0bYLootFaRk4bP1X78T14bJPWJUpE\n-----END PRIVATE KEY-----\n',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   const running = await createApp({ config });

@@ -5,7 +5,10 @@ import { Lifecycle } from '../platform/lifecycle/lifecycle.js';
 import { AuditLogService } from './audit-log.service.js';
 import { type AuditRow } from './audit-rows.js';
 import { CompanyScanGate } from './company-scan-gate.js';
+import { AuditCheckpoints } from './checkpoints/audit-checkpoints.service.js';
+import type { Checkpoint } from './checkpoints/checkpoint-signature.js';
 import { csvField, csvRow } from './csv.js';
+import { invalid } from '../platform/http/validation.pipe.js';
 import type { AuditExportQuery, ExportFormat } from './dto/audit-query.dto.js';
 
 const CSV_COLUMNS = [
@@ -36,9 +39,13 @@ export class AuditExportService {
     private readonly log: AuditLogService,
     private readonly gate: CompanyScanGate,
     private readonly lifecycle: Lifecycle,
+    private readonly checkpoints: AuditCheckpoints,
   ) {}
 
   export(principal: Principal, query: AuditExportQuery): StreamableFile {
+    if (query.checkpoints === 'true' && query.format !== 'ndjson') {
+      throw invalid([{ field: 'checkpoints', message: 'checkpoints=true needs format=ndjson' }]);
+    }
     const leave = this.gate.enter(principal.companyId);
     const stream = Readable.from(this.lines(principal, query), { objectMode: false, highWaterMark: 1 });
     stream.once('close', leave);
@@ -52,10 +59,25 @@ export class AuditExportService {
     const line = query.format === 'csv' ? csvLine : ndjsonLine;
     if (query.format === 'csv') yield csvRow(CSV_COLUMNS);
     const deadline = this.lifecycle.streamsDeadline;
+    const withCheckpoints = query.checkpoints === 'true';
     for await (const rows of this.log.inChainOrder(principal.companyId, query)) {
       if (deadline.aborted) break;
       let chunk = '';
-      for (const row of rows) chunk += line(row);
+      if (withCheckpoints) {
+        // the window's checkpoints, each right after the event it covers (one indexed query per window)
+        const signed = await this.checkpoints.inSeqRange(principal.companyId, Number(rows[0].seq), Number(rows[rows.length - 1].seq));
+        let next = 0;
+        for (const row of rows) {
+          chunk += line(row);
+          const seq = Number(row.seq);
+          while (next < signed.length && signed[next].seq <= seq) {
+            if (signed[next].seq === seq) chunk += checkpointLine(signed[next]);
+            next += 1;
+          }
+        }
+      } else {
+        for (const row of rows) chunk += line(row);
+      }
       yield chunk;
     }
     if (deadline.aborted) yield INTERRUPTED[query.format];
@@ -67,6 +89,10 @@ function csvLine(row: AuditRow): string {
     csvField(row.actor_name)},${csvField(row.actor_public_id)},${csvField(row.ip)},${csvField(row.user_agent)},${csvField(row.request_id)},${
     csvField(row.action)},${csvField(row.method)},${csvField(row.path)},${csvField(row.resource_type)},${csvField(row.resource_id)},${
     row.status},${row.outcome},${row.credits_spent},${csvField(row.idempotency_key)},${row.prev_hash},${row.hash},${csvField(row.changes)}\r\n`;
+}
+
+function checkpointLine(checkpoint: Checkpoint): string {
+  return `${JSON.stringify({ type: 'checkpoint', ...checkpoint })}\n`;
 }
 
 /** The contract's event shape (as GET /v1/audit-logs/{id} answers it), one JSON line. */

@@ -7,11 +7,13 @@ import { AuditExportService } from './audit-export.service.js';
 import { AuditLogService } from './audit-log.service.js';
 import { AuditRecorder } from './audit-recorder.service.js';
 import { AuditController } from './audit.controller.js';
+import { AuditCheckpoints } from './checkpoints/audit-checkpoints.service.js';
+import { AuditCheckpointsController, AuditKeysController } from './checkpoints/audit-checkpoints.controller.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEvent])],
-  controllers: [AuditController],
-  providers: [AuditChainWriter, AuditRecorder, AuditLogService, AuditExportService, CompanyScanGate],
+  controllers: [AuditCheckpointsController, AuditKeysController, AuditController],
+  providers: [AuditChainWriter, AuditRecorder, AuditLogService, AuditExportService, CompanyScanGate, AuditCheckpoints],
   exports: [AuditRecorder],
 })
 export class AuditModule {}

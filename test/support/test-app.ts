@@ -33,6 +33,8 @@ export interface TestAppOptions {
 const TEST_SECRETS = {
   JWT_SECRET: 'test-jwt-secret-0123456789-abcdefghijklmnop',
   API_KEY_PEPPER: 'test-api-key-pepper-0123456789-abcdefghijkl',
+  /** One Ed25519 key for every test app, so apps sharing a PostgreSQL database never rotate it. */
+  AUDIT_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIPu9Nkqjr/gZtlp0bYLootFaRk4bP1X78T14bJPWJUpE\n-----END PRIVATE KEY-----\n',
 };
 
 /**

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { AppConfig, ConfigError, loadConfig } from '../../src/platform/config/app-config.js';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'fleetgate-config-'));
-const SECRETS = { JWT_SECRET: 'j'.repeat(32), API_KEY_PEPPER: 'p'.repeat(32) };
+const ED25519_PEM = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const SECRETS = { JWT_SECRET: 'j'.repeat(32), API_KEY_PEPPER: 'p'.repeat(32), AUDIT_SIGNING_KEY: ED25519_PEM };
 
 function configError(env: Record<string, string>): string {
   try {
@@ -121,5 +123,47 @@ describe('AppConfig settings', () => {
     });
     expect(config.REDIS_URL).toBe('redis://cache:6379');
     expect(config.WEBHOOK_SECRET_KEY).toBe('w'.repeat(32));
+  });
+
+  describe('the audit signing key', () => {
+    const postgres = 'postgres://postgres@127.0.0.1:5432/fleetgate';
+
+    it('requires AUDIT_SIGNING_KEY when DATABASE_URL is set, naming the command that makes one', () => {
+      const { AUDIT_SIGNING_KEY: _omitted, ...rest } = SECRETS;
+      expect(configError({ ...rest, DATABASE_URL: postgres })).toBe(
+        'Invalid configuration: AUDIT_SIGNING_KEY is required when DATABASE_URL is set (an Ed25519 key in PKCS#8 PEM: openssl genpkey -algorithm ed25519)',
+      );
+    });
+
+    it('accepts a PKCS#8 PEM with real or literal \\n line breaks', () => {
+      expect(loadConfig({ DATA_DIR: dataDir(), ...SECRETS, DATABASE_URL: postgres }).AUDIT_SIGNING_KEY).toBe(ED25519_PEM);
+      const oneLine = ED25519_PEM.replaceAll('\n', '\\n');
+      expect(loadConfig({ DATA_DIR: dataDir(), ...SECRETS, AUDIT_SIGNING_KEY: oneLine, DATABASE_URL: postgres }).AUDIT_SIGNING_KEY).toBe(oneLine);
+    });
+
+    it('refuses a key that is not Ed25519, or not a key, without echoing it', () => {
+      const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      expect(configError({ ...SECRETS, AUDIT_SIGNING_KEY: rsa })).toBe(
+        'Invalid configuration: AUDIT_SIGNING_KEY: must be an Ed25519 key, not rsa (openssl genpkey -algorithm ed25519)',
+      );
+      const message = configError({ ...SECRETS, AUDIT_SIGNING_KEY: 'not-a-key-s3cret' });
+      expect(message).toBe('Invalid configuration: AUDIT_SIGNING_KEY: must be an Ed25519 private key in PKCS#8 PEM (openssl genpkey -algorithm ed25519)');
+      expect(message).not.toContain('s3cret');
+    });
+
+    it('generates one into DATA_DIR on the embedded database and reuses it on the next start', () => {
+      const dir = dataDir();
+      const first = loadConfig({ DATA_DIR: dir }).AUDIT_SIGNING_KEY;
+      expect(first).toContain('-----BEGIN PRIVATE KEY-----');
+      expect(readFileSync(join(dir, 'audit_signing_key.pem'), 'utf8')).toBe(first);
+      expect(statSync(join(dir, 'audit_signing_key.pem')).mode & 0o777).toBe(0o600);
+      expect(loadConfig({ DATA_DIR: dir }).AUDIT_SIGNING_KEY).toBe(first);
+    });
+
+    it('checkpoints every hour unless AUDIT_CHECKPOINT_INTERVAL_SECONDS says otherwise', () => {
+      expect(loadConfig({ DATA_DIR: dataDir() }).AUDIT_CHECKPOINT_INTERVAL_SECONDS).toBe(3600);
+      expect(loadConfig({ DATA_DIR: dataDir(), AUDIT_CHECKPOINT_INTERVAL_SECONDS: '60' }).AUDIT_CHECKPOINT_INTERVAL_SECONDS).toBe(60);
+      expect(configError({ AUDIT_CHECKPOINT_INTERVAL_SECONDS: '0' })).toContain('AUDIT_CHECKPOINT_INTERVAL_SECONDS');
+    });
   });
 });

@@ -47,4 +47,8 @@ export class AuditExportQuery extends AuditRangeQuery {
   @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'csv' })
   @IsOptional() @IsIn(EXPORT_FORMATS)
   format: ExportFormat = 'csv';
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'false', description: 'NDJSON only: a `{"type":"checkpoint", …}` line right after the event each signed checkpoint covers.' })
+  @IsOptional() @IsIn(['true', 'false'], { message: 'checkpoints must be true or false' })
+  checkpoints?: 'true' | 'false';
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
@@ -46,6 +46,17 @@ export class AppConfig {
   /** Server-side pepper for the keyed hash of API-key secrets. */
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'API_KEY_PEPPER must be at least 32 characters' })
   API_KEY_PEPPER?: string;
+
+  /**
+   * Ed25519 private key (PKCS#8 PEM, `openssl genpkey -algorithm ed25519`; literal `\n` accepted) that signs
+   * audit checkpoints; the same on every instance. Generated into DATA_DIR on the embedded database.
+   */
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  AUDIT_SIGNING_KEY?: string;
+
+  /** How often a company with new audit events gets a signed checkpoint. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(30 * 86_400)
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS = 3600;
 
   @Transform(toInt) @IsInt() @Min(60) @Max(86_400)
   ACCESS_TOKEN_TTL_SECONDS = 900;
@@ -231,6 +242,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     config[name] = persistedSecret(config.DATA_DIR, name.toLowerCase());
   }
+  if (!config.AUDIT_SIGNING_KEY) {
+    if (config.DATABASE_URL) {
+      throw new ConfigError('Invalid configuration: AUDIT_SIGNING_KEY is required when DATABASE_URL is set (an Ed25519 key in PKCS#8 PEM: openssl genpkey -algorithm ed25519)');
+    }
+    config.AUDIT_SIGNING_KEY = persistedSigningKey(config.DATA_DIR);
+  }
+  const keyProblem = signingKeyProblem(config.AUDIT_SIGNING_KEY);
+  if (keyProblem) throw new ConfigError(`Invalid configuration: AUDIT_SIGNING_KEY: ${keyProblem}`);
   return config;
 }
 
@@ -246,6 +265,30 @@ function persistedSecret(dataDir: string, name: string): string {
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/** Why a PEM is not a usable Ed25519 private key, or undefined when it is (literal `\n` line breaks accepted). */
+function signingKeyProblem(pem: string): string | undefined {
+  const text = pem.includes('\n') ? pem : pem.replaceAll('\\n', '\n');
+  try {
+    const key = createPrivateKey({ key: text, format: 'pem' });
+    if (key.asymmetricKeyType !== 'ed25519') return `must be an Ed25519 key, not ${key.asymmetricKeyType ?? 'unknown'} (openssl genpkey -algorithm ed25519)`;
+    return undefined;
+  } catch {
+    return 'must be an Ed25519 private key in PKCS#8 PEM (openssl genpkey -algorithm ed25519)';
+  }
+}
+
+function persistedSigningKey(dataDir: string): string {
+  const file = join(dataDir, 'audit_signing_key.pem');
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  mkdirSync(dataDir, { recursive: true });
+  const pem = generateKeyPairSync('ed25519', {
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
+  writeFileSync(file, pem, { mode: 0o600 });
+  return pem;
 }
 
 /** Non-optional view used by services once loadConfig has filled the secrets in. */

@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = {
   'webhook.delete': 'A webhook endpoint was deleted.',
   'webhook.rotate_secret': 'A webhook endpoint\'s signing secret was replaced.',
   'webhook.test': 'A test event was sent to a webhook endpoint.',
+  'audit.checkpoint': 'A signed checkpoint of the audit log was made on demand.',
   'webhook.retry_delivery': 'A webhook delivery was sent again.',
   'webhook.recover': 'The failed deliveries of a webhook endpoint since a given time were sent again.',
 } as const;

@@ -57,6 +57,7 @@ export const OUTBOX_EVENT_TYPES = [
   'credits.low',
   'api_key.revoked',
   'api_key.expiring',
+  'audit.checkpoint',
   'webhook.test',
 ] as const;
 export type OutboxEventType = (typeof OUTBOX_EVENT_TYPES)[number];
