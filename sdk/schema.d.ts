@@ -612,6 +612,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit-logs/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signed checkpoints of the company's audit chain, newest first. */
+        get: operations["AuditCheckpointsController_list"];
+        put?: never;
+        /**
+         * Signs the chain head now.
+         * @description The checkpoint covers the events before this request (its own audit event comes after it). When the head was already signed with the current key, that checkpoint is returned (no second webhook). 409 `conflict` when the log has no events.
+         */
+        post: operations["AuditCheckpointsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/fleetgate/audit-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public keys that sign audit checkpoints; retired keys stay listed with their validTo. */
+        get: operations["AuditKeysController_keys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -1140,13 +1178,13 @@ export interface components {
              *       "agreement.signed"
              *     ]
              */
-            events: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "webhook.test")[];
+            events: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "audit.checkpoint" | "webhook.test")[];
             description?: string;
         };
         WebhookWithSecretResponse: {
             id: string;
             url: string;
-            events: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "webhook.test")[];
+            events: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "audit.checkpoint" | "webhook.test")[];
             description: string | null;
             enabled: boolean;
             /**
@@ -1167,7 +1205,7 @@ export interface components {
         WebhookResponse: {
             id: string;
             url: string;
-            events: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "webhook.test")[];
+            events: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "audit.checkpoint" | "webhook.test")[];
             description: string | null;
             enabled: boolean;
             /**
@@ -1197,7 +1235,7 @@ export interface components {
             /** @description The event id, sent as `webhook-id` on every attempt. */
             eventId: string;
             /** @enum {string} */
-            eventType: "inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "webhook.test";
+            eventType: "inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "audit.checkpoint" | "webhook.test";
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
             attemptCount: number;
@@ -1222,7 +1260,7 @@ export interface components {
         UpdateWebhookRequest: {
             /** @example https://example.com/fleetgate/webhooks */
             url?: string;
-            events?: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "webhook.test")[];
+            events?: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "audit.checkpoint" | "webhook.test")[];
             description?: Record<string, never> | null;
             /** @description true re-enables a disabled endpoint and clears its failure state. */
             enabled?: boolean;
@@ -1433,6 +1471,40 @@ export interface components {
         AgreementPageResponse: {
             data: components["schemas"]["AgreementResponse"][];
             nextCursor: string | null;
+        };
+        AuditCheckpointResponse: {
+            /** Format: uuid */
+            companyId: string;
+            /** @description The seq of the last event the checkpoint covers (≥ 1). */
+            seq: number;
+            /** @description That event's hash (64 lowercase hex digits). */
+            hash: string;
+            /**
+             * @description Exactly the signed string.
+             * @example 2026-11-25T21:00:00.000Z
+             */
+            signedAt: string;
+            /** @description The signing key (see /.well-known/fleetgate/audit-keys). */
+            kid: string;
+            /** @description Ed25519 signature, base64url without padding, over the canonical bytes (README). */
+            signature: string;
+        };
+        AuditCheckpointPage: {
+            data: components["schemas"]["AuditCheckpointResponse"][];
+            nextCursor: string | null;
+        };
+        AuditKeyResponse: {
+            kid: string;
+            /** @enum {string} */
+            alg: "Ed25519";
+            /** @description The raw 32-byte public key, base64url (43 characters). */
+            publicKey: string;
+            validFrom: string;
+            /** @description Set once the key was rotated out (exclusive). */
+            validTo?: string;
+        };
+        AuditKeysResponse: {
+            keys: components["schemas"]["AuditKeyResponse"][];
         };
         AuditActorResponse: {
             /** @enum {string} */
@@ -3514,6 +3586,98 @@ export interface operations {
             };
         };
     };
+    AuditCheckpointsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditCheckpointPage"];
+                };
+            };
+            /** @description problem+json: unauthenticated, invalid_credentials, api_key_revoked, api_key_expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuditCheckpointsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry for 24 h: a repeat with the same body returns the first response with `Idempotent-Replayed: true` and spends nothing; a different body → 422 `idempotency_key_reused`; a repeat while the first is still running → 409 `idempotency_in_progress`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditCheckpointResponse"];
+                };
+            };
+            /** @description problem+json: unauthenticated, invalid_credentials, api_key_revoked, api_key_expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuditKeysController_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditKeysResponse"];
+                };
+            };
+        };
+    };
     AuditController_list: {
         parameters: {
             query?: {
@@ -3606,6 +3770,8 @@ export interface operations {
                 /** @description ISO 8601; events before this instant. */
                 to?: string;
                 format?: "csv" | "ndjson";
+                /** @description NDJSON only: a `{"type":"checkpoint", …}` line right after the event each signed checkpoint covers. */
+                checkpoints?: "true" | "false";
             };
             header?: never;
             path?: never;
