@@ -2,15 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../identity/principal.js';
 import { DomainError } from '../platform/http/domain-error.js';
 import { normaliseAllowlist } from '../platform/net/ip-allowlist.js';
-import { UnitOfWork } from '../platform/database/unit-of-work.js';
-import { Company } from '../identity/directory/company.entity.js';
+import { type Company, CompaniesRepository } from '../identity/directory/companies.repository.js';
 import { AccountResponse } from '../identity/directory/dto/directory.dto.js';
 import { CurrentOperation } from '../platform/operations/current-operation.js';
 
 @Injectable()
 export class AccountService {
   constructor(
-    private readonly uow: UnitOfWork,
+    private readonly companies: CompaniesRepository,
     private readonly operation: CurrentOperation,
   ) {}
 
@@ -20,7 +19,7 @@ export class AccountService {
 
   async setApiAccess(principal: Principal, enabled: boolean): Promise<AccountResponse> {
     const before = await this.company(principal.companyId);
-    await this.uow.repository(Company).update({ id: principal.companyId }, { apiEnabled: enabled });
+    await this.companies.updateSettings(principal.companyId, { apiEnabled: enabled });
     if (before.apiEnabled !== enabled) this.operation.describe({ changes: { apiEnabled: { from: before.apiEnabled, to: enabled } } });
     return this.get(principal);
   }
@@ -31,12 +30,12 @@ export class AccountService {
     if (JSON.stringify(before.ipAllowlist) !== JSON.stringify(ipAllowlist)) {
       this.operation.describe({ changes: { ipAllowlist: { from: before.ipAllowlist, to: ipAllowlist } } });
     }
-    await this.uow.repository(Company).update({ id: principal.companyId }, { ipAllowlist });
+    await this.companies.updateSettings(principal.companyId, { ipAllowlist });
     return this.get(principal);
   }
 
   private async company(companyId: string): Promise<Company> {
-    const company = await this.uow.repository(Company).findOne({ where: { id: companyId } });
+    const company = await this.companies.findById(companyId);
     if (!company) throw DomainError.notFound('Account');
     return company;
   }

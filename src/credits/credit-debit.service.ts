@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Company } from '../identity/directory/company.entity.js';
+import { CompaniesRepository } from '../identity/directory/companies.repository.js';
 import { DomainError } from '../platform/http/domain-error.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { type ActorRef, actorRefOf, type CreditCostRule, type OperationActor } from '../platform/operations/operation.js';
 import { CreditMeter, Outbox } from '../platform/operations/ports.js';
+import { CreditLedgerRepository } from './credit-ledger.repository.js';
 import { CreditsService } from './credits.service.js';
 
 /**
@@ -16,6 +17,8 @@ export class CreditDebitService extends CreditMeter {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly credits: CreditsService,
+    private readonly companies: CompaniesRepository,
+    private readonly ledger: CreditLedgerRepository,
     private readonly outbox: Outbox,
   ) {
     super();
@@ -40,16 +43,9 @@ export class CreditDebitService extends CreditMeter {
     if (principal.apiKeyId && principal.dailyCreditLimit != null) {
       await this.checkKeyDailyLimit(companyId, principal.apiKeyId, principal.dailyCreditLimit, credits);
     }
-    const result = await this.uow.manager
-      .createQueryBuilder()
-      .update(Company)
-      .set({ creditBalance: () => 'credit_balance - :credits' })
-      .where('id = :companyId AND credit_balance >= :credits', { companyId, credits })
-      .returning('credit_balance, low_balance_threshold')
-      .execute();
-    const row = (result.raw as Array<{ credit_balance: number; low_balance_threshold: number }>)[0];
+    const row = await this.companies.debitCredits(companyId, credits);
     if (!row) return this.refuseInsufficient(companyId, credits);
-    const balance = row.credit_balance;
+    const { balance } = row;
     await this.credits.record(companyId, {
       delta: -credits,
       balanceAfter: balance,
@@ -60,23 +56,15 @@ export class CreditDebitService extends CreditMeter {
       apiKeyId: principal.apiKeyId ?? null,
       paymentReference: null,
     });
-    const threshold = row.low_balance_threshold;
+    const threshold = row.lowBalanceThreshold;
     if (balance < threshold && balance + credits >= threshold) {
       await this.outbox.record(companyId, 'credits.low', { id: companyId, balance, lowBalanceThreshold: threshold });
     }
   }
 
   private async checkKeyDailyLimit(companyId: string, apiKeyId: string, limit: number, credits: number): Promise<void> {
-    const manager = this.uow.manager;
-    // NO KEY UPDATE: serialises spenders of this company like the debit's UPDATE does, without
-    // conflicting with the KEY SHARE locks that the write's own foreign keys hold on the row.
-    await manager.query('SELECT 1 FROM companies WHERE id = $1 FOR NO KEY UPDATE', [companyId]);
-    const [{ spent }] = await manager.query<Array<{ spent: number }>>(
-      `SELECT coalesce(-sum(delta), 0)::int AS spent FROM credit_ledger
-       WHERE company_id = $1 AND api_key_id = $2 AND delta < 0
-         AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
-      [companyId, apiKeyId],
-    );
+    await this.companies.lock(companyId);
+    const spent = await this.ledger.spentTodayByKey(companyId, apiKeyId);
     if (spent + credits > limit) {
       throw new DomainError('key_credit_limit_reached', `This API key's daily credit limit (${limit}) is used up for today (UTC).`, {
         limit,
@@ -86,7 +74,7 @@ export class CreditDebitService extends CreditMeter {
   }
 
   private async refuseInsufficient(companyId: string, required: number): Promise<never> {
-    const company = await this.uow.repository(Company).findOneByOrFail({ id: companyId });
+    const company = await this.companies.getById(companyId);
     throw new DomainError('insufficient_credits', `This operation costs ${required} credit; the balance is ${company.creditBalance}.`, {
       balance: company.creditBalance,
       required,

@@ -4,7 +4,8 @@ import { Outbox } from '../platform/operations/ports.js';
 import { OutboxEvent, type WebhookEventType } from './outbox-event.entity.js';
 import { DeliveryQueue } from './webhook-delivery.queue.js';
 import type { WebhookDelivery } from './webhook-delivery.entity.js';
-import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import type { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { WebhookEndpointsRepository } from './webhook-endpoints.repository.js';
 
 /**
  * Records events through the current transaction: an event exists only if its cause committed, and
@@ -15,6 +16,7 @@ export class EventOutbox extends Outbox {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly deliveries: DeliveryQueue,
+    private readonly endpoints: WebhookEndpointsRepository,
   ) {
     super();
   }
@@ -22,16 +24,8 @@ export class EventOutbox extends Outbox {
   record(companyId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<void> {
     return this.uow.run(async () => {
       const event = await this.save(companyId, type, data);
-      const endpoints = await this.uow
-        .repository(WebhookEndpoint)
-        .createQueryBuilder('endpoint')
-        .select('endpoint.id')
-        .where('endpoint.company_id = :companyId', { companyId })
-        .andWhere('endpoint.enabled')
-        .andWhere(':type = ANY(endpoint.events)', { type })
-        .getMany();
-      for (const endpoint of endpoints) {
-        await this.deliveries.create(companyId, endpoint.id, event.id);
+      for (const endpointId of await this.endpoints.subscribedTo(companyId, type)) {
+        await this.deliveries.create(companyId, endpointId, event.id);
       }
     });
   }

@@ -4,11 +4,13 @@ import { AppConfig, requireSetting } from '../platform/config/app-config.js';
 import { EventOutbox } from './event-outbox.service.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { WebhookAttempt } from './webhook-attempt.entity.js';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { DeliveryQueue } from './webhook-delivery.queue.js';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { WebhookEndpointsRepository } from './webhook-endpoints.repository.js';
 import { SecretBox } from './webhook-signing.js';
 import { WebhooksController } from './webhooks.controller.js';
 import { WebhooksService } from './webhooks.service.js';
@@ -28,6 +30,8 @@ import { WebhooksService } from './webhooks.service.js';
     WebhookDeliveryWorker,
     WebhooksService,
     WebhookDeliveriesService,
+    WebhookEndpointsRepository,
+    WebhookDeliveriesRepository,
   ],
   exports: [EventOutbox],
 })

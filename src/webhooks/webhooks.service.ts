@@ -2,10 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../identity/principal.js';
 import { DomainError } from '../platform/http/domain-error.js';
 import { invalid } from '../platform/http/validation.pipe.js';
-import { mapPage, paginate } from '../platform/http/pagination/keyset.js';
+import { mapPage } from '../platform/http/pagination/keyset.js';
 import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { AppConfig } from '../platform/config/app-config.js';
-import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { CurrentOperation } from '../platform/operations/current-operation.js';
 import type { Changes } from '../platform/operations/operation.js';
 import {
@@ -17,7 +16,7 @@ import {
 } from './dto/webhook.dto.js';
 import { EventOutbox } from './event-outbox.service.js';
 import type { WebhookEventType } from './outbox-event.entity.js';
-import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { WebhookEndpointsRepository } from './webhook-endpoints.repository.js';
 import { generateSigningSecret, SecretBox } from './webhook-signing.js';
 import { resolveTarget, TargetRefused } from './webhook-target.js';
 
@@ -25,19 +24,19 @@ import { resolveTarget, TargetRefused } from './webhook-target.js';
 @Injectable()
 export class WebhooksService {
   constructor(
-    private readonly uow: UnitOfWork,
+    private readonly endpoints: WebhookEndpointsRepository,
     private readonly outbox: EventOutbox,
     private readonly secrets: SecretBox,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly operation: CurrentOperation,
   ) {}
 
+  /** The URL's DNS resolution (SSRF check) runs before the first query, so outside the write's transaction. */
   async create(principal: Principal, request: CreateWebhookRequest): Promise<WebhookWithSecretResponse> {
     const url = await this.checkedUrl(request.url);
     const secret = generateSigningSecret();
-    const endpoints = this.uow.repository(WebhookEndpoint);
-    const endpoint = await endpoints.save(
-      endpoints.create({
+    const endpoint = await this.endpoints.save(
+      this.endpoints.create({
         companyId: principal.companyId,
         url,
         events: unique(request.events),
@@ -55,19 +54,15 @@ export class WebhooksService {
   }
 
   async list(principal: Principal, page: PageQuery): Promise<Page<WebhookResponse>> {
-    const query = this.uow
-      .repository(WebhookEndpoint)
-      .createQueryBuilder('endpoint')
-      .where('endpoint.company_id = :companyId', { companyId: principal.companyId });
-    return mapPage(await paginate(query, page), (endpoint) => WebhookResponse.of(endpoint));
+    return mapPage(await this.endpoints.listForCompany(principal.companyId, page), (endpoint) => WebhookResponse.of(endpoint));
   }
 
   async get(principal: Principal, id: string): Promise<WebhookResponse> {
-    return WebhookResponse.of(await this.find(principal.companyId, id));
+    return WebhookResponse.of(await this.endpoints.getForCompany(principal.companyId, id));
   }
 
   async update(principal: Principal, id: string, request: UpdateWebhookRequest): Promise<WebhookResponse> {
-    const endpoint = await this.find(principal.companyId, id, true);
+    const endpoint = await this.endpoints.getForCompany(principal.companyId, id, { lock: true });
     const before = { url: endpoint.url, events: [...endpoint.events], description: endpoint.description, enabled: endpoint.enabled };
     if (request.url !== undefined) endpoint.url = await this.checkedUrl(request.url);
     if (request.events !== undefined) endpoint.events = unique(request.events);
@@ -82,27 +77,27 @@ export class WebhooksService {
       if (JSON.stringify(before[field]) !== JSON.stringify(endpoint[field])) changes[field] = { from: before[field], to: endpoint[field] };
     }
     this.operation.describe({ changes: Object.keys(changes).length > 0 ? changes : null });
-    return WebhookResponse.of(await this.uow.repository(WebhookEndpoint).save(endpoint));
+    return WebhookResponse.of(await this.endpoints.save(endpoint));
   }
 
   async remove(principal: Principal, id: string): Promise<void> {
-    const endpoint = await this.find(principal.companyId, id, true);
-    await this.uow.repository(WebhookEndpoint).delete({ id: endpoint.id, companyId: principal.companyId });
+    const endpoint = await this.endpoints.getForCompany(principal.companyId, id, { lock: true });
+    await this.endpoints.deleteForCompany(principal.companyId, endpoint.id);
   }
 
   /** A new secret; the previous one keeps signing (beside it) for the configured overlap. */
   async rotateSecret(principal: Principal, id: string): Promise<WebhookWithSecretResponse> {
-    const endpoint = await this.find(principal.companyId, id, true, true);
+    const endpoint = await this.endpoints.getForCompany(principal.companyId, id, { lock: true, hidden: ['secretCiphertext', 'previousSecretCiphertext'] });
     const secret = generateSigningSecret();
     endpoint.previousSecretCiphertext = endpoint.secretCiphertext;
     endpoint.previousSecretExpiresAt = new Date(Date.now() + this.config.WEBHOOK_SECRET_ROTATION_OVERLAP_SECONDS * 1000);
     endpoint.secretCiphertext = this.secrets.seal(secret);
-    const saved = await this.uow.repository(WebhookEndpoint).save(endpoint);
+    const saved = await this.endpoints.save(endpoint);
     return WebhookWithSecretResponse.withSecret(saved, secret);
   }
 
   async sendTest(principal: Principal, id: string): Promise<DeliveryResponse> {
-    const endpoint = await this.find(principal.companyId, id);
+    const endpoint = await this.endpoints.getForCompany(principal.companyId, id);
     if (!endpoint.enabled) throw new DomainError('conflict', 'The webhook endpoint is disabled; re-enable it first.');
     const type: WebhookEventType = 'webhook.test';
     const delivery = await this.outbox.recordFor(endpoint, type, {
@@ -111,18 +106,6 @@ export class WebhooksService {
       message: 'A test event from Fleetgate.',
     });
     return DeliveryResponse.of(delivery, type, []);
-  }
-
-  private async find(companyId: string, id: string, forUpdate = false, withSecrets = false): Promise<WebhookEndpoint> {
-    const query = this.uow
-      .repository(WebhookEndpoint)
-      .createQueryBuilder('endpoint')
-      .where('endpoint.id = :id AND endpoint.company_id = :companyId', { id, companyId });
-    if (withSecrets) query.addSelect(['endpoint.secretCiphertext', 'endpoint.previousSecretCiphertext']);
-    if (forUpdate && this.uow.inTransaction) query.setLock('pessimistic_write');
-    const endpoint = await query.getOne();
-    if (!endpoint) throw DomainError.notFound('Webhook');
-    return endpoint;
   }
 
   private async checkedUrl(raw: string): Promise<string> {

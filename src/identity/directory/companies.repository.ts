@@ -19,9 +19,13 @@ export class CompaniesRepository {
     return this.uow.repository(Company).findOneByOrFail({ id: companyId });
   }
 
-  /** Holds the company's row until the transaction ends (serialises changes to its team). */
+  /**
+   * Holds the company's row until the transaction ends: serialises changes to its team and its
+   * credit spenders (like a debit's UPDATE does). NO KEY UPDATE: without conflicting with the KEY
+   * SHARE locks that other writes' foreign keys hold on the row.
+   */
   async lock(companyId: string): Promise<void> {
-    await this.uow.repository(Company).findOne({ where: { id: companyId }, lock: { mode: 'pessimistic_write' } });
+    await this.uow.repository(Company).findOne({ where: { id: companyId }, lock: { mode: 'for_no_key_update' } });
   }
 
   create(values: DeepPartial<Company>): Company {
@@ -34,6 +38,23 @@ export class CompaniesRepository {
 
   async updateSettings(companyId: string, changes: Partial<Pick<Company, 'apiEnabled' | 'ipAllowlist'>>): Promise<void> {
     await this.uow.repository(Company).update({ id: companyId }, changes);
+  }
+
+  /**
+   * Spends credits in ONE conditional UPDATE (the balance never goes below zero, under any
+   * concurrency); the row stays locked until the transaction ends. The new balance and the
+   * company's low-balance threshold, or null when the balance is short.
+   */
+  async debitCredits(companyId: string, credits: number): Promise<{ balance: number; lowBalanceThreshold: number } | null> {
+    const result = await this.uow.manager
+      .createQueryBuilder()
+      .update(Company)
+      .set({ creditBalance: () => 'credit_balance - :credits' })
+      .where('id = :companyId AND credit_balance >= :credits', { companyId, credits })
+      .returning('credit_balance, low_balance_threshold')
+      .execute();
+    const row = (result.raw as Array<{ credit_balance: number; low_balance_threshold: number }>)[0];
+    return row ? { balance: row.credit_balance, lowBalanceThreshold: row.low_balance_threshold } : null;
   }
 
   /** Adds credits unless the balance would pass `ceiling`; the new balance, or null when refused. */

@@ -22,10 +22,12 @@ export abstract class TenantRepository<T extends TenantRow> {
     private readonly label: string,
     /** The query builder alias of the company's rows (`forCompany`). */
     private readonly alias: string,
+    /** The property a path names a record by: its `id`, or e.g. an API key's `publicId`. */
+    private readonly idProperty: keyof T & string = 'id',
   ) {}
 
   findForCompany(companyId: string, id: string): Promise<T | null> {
-    return this.forCompany(companyId).andWhere(`${this.alias}.id = :id`, { id }).getOne();
+    return this.forCompany(companyId).andWhere(`${this.alias}.${this.idProperty} = :id`, { id }).getOne();
   }
 
   /**
@@ -33,7 +35,7 @@ export abstract class TenantRepository<T extends TenantRow> {
    * columns not selected by default (`select: false`, e.g. sealed secrets).
    */
   async getForCompany(companyId: string, id: string, options: { lock?: boolean; hidden?: (keyof T & string)[] } = {}): Promise<T> {
-    const query = this.forCompany(companyId).andWhere(`${this.alias}.id = :id`, { id });
+    const query = this.forCompany(companyId).andWhere(`${this.alias}.${this.idProperty} = :id`, { id });
     if (options.lock) query.setLock('pessimistic_write');
     if (options.hidden) query.addSelect(options.hidden.map((column) => `${this.alias}.${column}`));
     const record = await query.getOne();
@@ -43,7 +45,7 @@ export abstract class TenantRepository<T extends TenantRow> {
 
   /** 404 `not_found` unless the company has this record. */
   async requireForCompany(companyId: string, id: string): Promise<void> {
-    if (!(await this.forCompany(companyId).andWhere(`${this.alias}.id = :id`, { id }).getExists())) throw DomainError.notFound(this.label);
+    if (!(await this.forCompany(companyId).andWhere(`${this.alias}.${this.idProperty} = :id`, { id }).getExists())) throw DomainError.notFound(this.label);
   }
 
   /** A new, unsaved record. */
