@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreditLedgerRepository } from '../../src/credits/credit-ledger.repository.js';
+import { expectOnlyItsCompanyFinds, type RepositoryContext, startRepositoryContext } from '../support/repositories.js';
+
+describe('CreditLedgerRepository', () => {
+  let context: RepositoryContext;
+  let ledger: CreditLedgerRepository;
+  beforeAll(async () => {
+    context = await startRepositoryContext();
+    ledger = context.get(CreditLedgerRepository);
+  });
+  afterAll(() => context.close());
+
+  const entry = (delta: number, apiKeyId: string | null = null) => ({
+    delta, balanceAfter: 10 + delta, reason: delta > 0 ? ('top_up' as const) : ('inspection' as const), actor: { type: 'system' as const, id: null, name: 'test' },
+    apiKeyId, paymentReference: null,
+  });
+
+  it('finds a ledger row for its company only: another company gets nothing, or a 404', async () => {
+    const [owner, other] = [await context.newCompany(), await context.newCompany()];
+    await expectOnlyItsCompanyFinds(context, ledger, { owner, id: (await ledger.append(owner, entry(5))).id }, other);
+  });
+
+  it('lists the company\'s rows newest first', async () => {
+    const [owner, other] = [await context.newCompany(), await context.newCompany()];
+    const first = await ledger.append(owner, entry(5));
+    const second = await ledger.append(owner, entry(-1));
+    await ledger.append(other, entry(3));
+    expect((await ledger.listForCompany(owner, { limit: 10 })).data.map((row) => row.id)).toEqual([second.id, first.id]);
+  });
+});

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CompaniesRepository } from '../../src/identity/directory/companies.repository.js';
+import { UsersRepository } from '../../src/identity/directory/users.repository.js';
+import { expectOnlyItsCompanyFinds, type RepositoryContext, startRepositoryContext } from '../support/repositories.js';
+
+describe('UsersRepository and CompaniesRepository', () => {
+  let context: RepositoryContext;
+  let users: UsersRepository;
+  let companies: CompaniesRepository;
+  beforeAll(async () => {
+    context = await startRepositoryContext();
+    users = context.get(UsersRepository);
+    companies = context.get(CompaniesRepository);
+  });
+  afterAll(() => context.close());
+
+  const newUser = async (companyId: string, role: 'owner' | 'member' = 'owner') =>
+    users.save(users.create({ companyId, email: `user-${randomUUID()}@example.co.uk`, name: 'Olive Owner', passwordHash: 'not-a-hash', role }));
+
+  it('finds a member for its company only: another company gets nothing, or a 404', async () => {
+    const [owner, other] = [await context.newCompany(), await context.newCompany()];
+    await expectOnlyItsCompanyFinds(context, users, { owner, id: (await newUser(owner)).id }, other);
+  });
+
+  it('answers for a removed user as for one that never existed, and counts only present owners', async () => {
+    const company = await context.newCompany();
+    const [first, second] = [await newUser(company), await newUser(company)];
+    await newUser(company, 'member');
+    expect(await users.countOwners(company)).toBe(2);
+    await users.markRemoved(company, second.id);
+    expect(await users.countOwners(company)).toBe(1);
+    expect(await users.findForCompany(company, second.id)).toBeNull();
+    await expect(users.getForCompany(company, second.id)).rejects.toMatchObject({ code: 'not_found' });
+    expect((await users.listForCompany(company, { limit: 10 })).data.map((user) => user.id)).not.toContain(second.id);
+    expect(await users.findByEmailWithPassword(second.email)).toBeNull();
+    expect(await users.findByEmailWithPassword(first.email)).toMatchObject({ id: first.id, passwordHash: 'not-a-hash' });
+  });
+
+  it('adds credits up to a ceiling and debits only what the balance holds', async () => {
+    const company = await context.newCompany();
+    expect(await companies.addCredits(company, 5, 15)).toBe(15);
+    expect(await companies.addCredits(company, 1, 15)).toBeNull();
+    expect(await context.uow.run(() => companies.debitCredits(company, 16))).toBeNull();
+    expect(await context.uow.run(() => companies.debitCredits(company, 15))).toMatchObject({ balance: 0 });
+    expect((await companies.getById(company)).creditBalance).toBe(0);
+  });
+});
