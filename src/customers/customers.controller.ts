@@ -4,7 +4,7 @@ import { Audited } from '../platform/operations/audited.decorator.js';
 import { CurrentPrincipal, RequireScopes } from '../identity/authentication/access.decorators.js';
 import type { Principal } from '../identity/principal.js';
 import { IdParamPipe } from '../platform/http/id-param.pipe.js';
-import type { Page } from '../platform/http/pagination/page-query.dto.js';
+import { type Page, pageResponseOf } from '../platform/http/pagination/page-query.dto.js';
 import { CustomersService } from './customers.service.js';
 import { CreateCustomerRequest, CustomerResponse, ListCustomersQuery, UpdateCustomerRequest } from './dto/customer.dto.js';
 
@@ -23,7 +23,7 @@ export class CustomersController {
 
   @Get()
   @RequireScopes('customers:read')
-  @ApiOkResponse({ description: '{ data: Customer[], nextCursor }' })
+  @ApiOkResponse({ type: pageResponseOf(CustomerResponse, 'CustomerPage'), description: 'Newest first.' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListCustomersQuery): Promise<Page<CustomerResponse>> {
     return this.customers.list(principal, query);
   }

@@ -1,10 +1,19 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '../identity/authentication/access.decorators.js';
 import { RateLimitStore, type RateLimitStoreState } from '../identity/authentication/rate-limit.store.js';
 import { DomainError } from '../platform/http/domain-error.js';
 import { Lifecycle } from '../platform/lifecycle/lifecycle.js';
+
+class LiveResponse {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+}
+
+class ReadyResponse extends LiveResponse {
+  @ApiProperty({ enum: ['ok'] }) database!: 'ok';
+  @ApiProperty({ enum: ['shared', 'local', 'local-fallback'] }) rateLimitStore!: RateLimitStoreState;
+}
 
 @ApiTags('health')
 @Controller('v1/health')
@@ -17,7 +26,8 @@ export class HealthController {
 
   @Get('live')
   @Public()
-  live(): { status: 'ok' } {
+  @ApiOkResponse({ type: LiveResponse })
+  live(): LiveResponse {
     return { status: 'ok' };
   }
 
@@ -28,6 +38,7 @@ export class HealthController {
    */
   @Get('ready')
   @Public()
+  @ApiOkResponse({ type: ReadyResponse, description: 'The database answered; 503 problem+json when it does not.' })
   async ready(): Promise<{ status: 'ok'; database: 'ok'; rateLimitStore: RateLimitStoreState }> {
     if (this.lifecycle.draining) throw new DomainError('dependency_unavailable', 'The instance is shutting down.');
     try {

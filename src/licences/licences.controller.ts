@@ -4,7 +4,7 @@ import { Audited } from '../platform/operations/audited.decorator.js';
 import { CurrentPrincipal, RequireScopes } from '../identity/authentication/access.decorators.js';
 import type { Principal } from '../identity/principal.js';
 import { IdParamPipe } from '../platform/http/id-param.pipe.js';
-import type { Page } from '../platform/http/pagination/page-query.dto.js';
+import { type Page, pageResponseOf } from '../platform/http/pagination/page-query.dto.js';
 import { CreateLicenceCheckRequest, LicenceCheckResponse, ListLicenceChecksQuery } from './dto/licence-check.dto.js';
 import { LicencesService } from './licences.service.js';
 
@@ -24,7 +24,7 @@ export class LicencesController {
 
   @Get()
   @RequireScopes('licences:read')
-  @ApiOkResponse({ description: '{ data: LicenceCheck[], nextCursor }' })
+  @ApiOkResponse({ type: pageResponseOf(LicenceCheckResponse, 'LicenceCheckPage'), description: 'Newest first.' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListLicenceChecksQuery): Promise<Page<LicenceCheckResponse>> {
     return this.licences.list(principal, query);
   }

@@ -4,7 +4,7 @@ import { Audited } from '../platform/operations/audited.decorator.js';
 import { CurrentPrincipal, RequireScopes } from '../identity/authentication/access.decorators.js';
 import type { Principal } from '../identity/principal.js';
 import { IdParamPipe } from '../platform/http/id-param.pipe.js';
-import type { Page } from '../platform/http/pagination/page-query.dto.js';
+import { type Page, pageResponseOf } from '../platform/http/pagination/page-query.dto.js';
 import { CreateVehicleRequest, ListVehiclesQuery, UpdateVehicleRequest, VehicleResponse } from './dto/vehicle.dto.js';
 import { VehiclesService } from './vehicles.service.js';
 
@@ -24,7 +24,7 @@ export class VehiclesController {
 
   @Get()
   @RequireScopes('vehicles:read')
-  @ApiOkResponse({ description: '{ data: Vehicle[], nextCursor }; archived vehicles only with includeArchived=true.' })
+  @ApiOkResponse({ type: pageResponseOf(VehicleResponse, 'VehiclePage'), description: 'Newest first; archived vehicles only with includeArchived=true.' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListVehiclesQuery): Promise<Page<VehicleResponse>> {
     return this.vehicles.list(principal, query);
   }

@@ -5,6 +5,8 @@ import type { Role, Scope } from '../scopes/scope-catalogue.js';
 import type { Principal } from '../principal.js';
 
 export const ACCESS_RULE = 'fleetgate:access';
+/** Every access rule declared on a handler or controller, in order: more than one is a mistake (see test/foundation/routes). */
+export const ACCESS_RULES_DECLARED = 'fleetgate:access-declared';
 
 /**
  * What an operation requires, set once per handler and read by the access guard and the OpenAPI
@@ -21,12 +23,23 @@ const problemResponses = () => [
   ApiForbiddenResponse({ description: 'problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled' }),
 ];
 
-export const Public = () => applyDecorators(SetMetadata(ACCESS_RULE, { kind: 'public' } satisfies AccessRule), ApiExtension('x-required-scopes', []));
+/** Sets the rule, and records each declaration so that a second one on the same handler shows. */
+function accessRule(rule: AccessRule): MethodDecorator & ClassDecorator {
+  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    const holder = (descriptor?.value as object | undefined) ?? target;
+    const declared = (Reflect.getMetadata(ACCESS_RULES_DECLARED, holder) as AccessRule[] | undefined) ?? [];
+    Reflect.defineMetadata(ACCESS_RULES_DECLARED, [...declared, rule], holder);
+    if (descriptor) SetMetadata(ACCESS_RULE, rule)(target, key!, descriptor);
+    else SetMetadata(ACCESS_RULE, rule)(target as never);
+  };
+}
+
+export const Public = () => applyDecorators(accessRule({ kind: 'public' }), ApiExtension('x-required-scopes', []));
 
 /** Any authenticated principal: a user token, an API key or a key token. */
 export const Authenticated = () =>
   applyDecorators(
-    SetMetadata(ACCESS_RULE, { kind: 'any-principal' } satisfies AccessRule),
+    accessRule({ kind: 'any-principal' }),
     ApiBearerAuth(),
     ApiExtension('x-required-scopes', []),
     ...problemResponses(),
@@ -35,7 +48,7 @@ export const Authenticated = () =>
 /** Accepted from a key, a key token, or a user whose role grants the scopes. */
 export const RequireScopes = (...scopes: Scope[]) =>
   applyDecorators(
-    SetMetadata(ACCESS_RULE, { kind: 'scopes', scopes } satisfies AccessRule),
+    accessRule({ kind: 'scopes', scopes }),
     ApiBearerAuth(),
     ApiExtension('x-required-scopes', scopes),
     ...problemResponses(),
@@ -44,7 +57,7 @@ export const RequireScopes = (...scopes: Scope[]) =>
 /** Management operations: user tokens only, of the listed roles. */
 export const UserRoles = (...roles: Role[]) =>
   applyDecorators(
-    SetMetadata(ACCESS_RULE, { kind: 'user', roles } satisfies AccessRule),
+    accessRule({ kind: 'user', roles }),
     ApiBearerAuth(),
     ApiExtension('x-required-scopes', []),
     ApiExtension('x-allowed-roles', roles),

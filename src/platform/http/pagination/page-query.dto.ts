@@ -1,4 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import type { Type as Class } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsOmittable } from '../../validation/validators.js';
@@ -19,4 +20,14 @@ export class Page<T> {
     readonly data: T[],
     readonly nextCursor: string | null,
   ) {}
+}
+
+/** The documented shape of a page of `item`s, named `name` in the OpenAPI document. */
+export function pageResponseOf<T>(item: Class<T>, name: string): Class<Page<T>> {
+  class PageResponse {
+    @ApiProperty({ type: [item] }) data!: T[];
+    @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+  }
+  Object.defineProperty(PageResponse, 'name', { value: name });
+  return PageResponse;
 }
