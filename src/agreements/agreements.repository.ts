@@ -11,7 +11,7 @@ export class AgreementsRepository extends TenantRepository<RentalAgreement> {
     super(uow, RentalAgreement, 'Agreement', 'agreement');
   }
 
-  listForCompany(
+  override listForCompany(
     companyId: string,
     query: PageQuery & { vehicleId?: string; customerId?: string; status?: RentalAgreement['status'] },
   ): Promise<Page<RentalAgreement>> {

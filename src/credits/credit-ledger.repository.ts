@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { TenantRepository } from '../platform/database/tenant-repository.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { CreditLedgerEntry } from './credit-ledger-entry.entity.js';
@@ -12,10 +11,6 @@ export type LedgerDraft = Pick<CreditLedgerEntry, 'delta' | 'balanceAfter' | 're
 export class CreditLedgerRepository extends TenantRepository<CreditLedgerEntry> {
   constructor(uow: UnitOfWork) {
     super(uow, CreditLedgerEntry, 'Ledger entry', 'entry');
-  }
-
-  listForCompany(companyId: string, page: PageQuery): Promise<Page<CreditLedgerEntry>> {
-    return this.pageForCompany(companyId, page);
   }
 
   /** Appends one row through the current transaction. */

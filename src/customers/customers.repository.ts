@@ -13,7 +13,7 @@ export class CustomersRepository extends TenantRepository<Customer> {
     super(uow, Customer, 'Customer', 'customer');
   }
 
-  listForCompany(companyId: string, query: PageQuery & { email?: string }): Promise<Page<Customer>> {
+  override listForCompany(companyId: string, query: PageQuery & { email?: string }): Promise<Page<Customer>> {
     return this.pageForCompany(companyId, query, (builder) => {
       if (query.email !== undefined) builder.andWhere('customer.email = :email', { email: query.email });
     });

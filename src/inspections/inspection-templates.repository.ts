@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { TenantRepository } from '../platform/database/tenant-repository.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { newId } from '../platform/database/uuid-entity.js';
@@ -11,10 +10,6 @@ import { STARTER_TEMPLATES } from './starter-templates.js';
 export class InspectionTemplatesRepository extends TenantRepository<InspectionTemplate> {
   constructor(uow: UnitOfWork) {
     super(uow, InspectionTemplate, 'Inspection template', 'template');
-  }
-
-  listForCompany(companyId: string, page: PageQuery): Promise<Page<InspectionTemplate>> {
-    return this.pageForCompany(companyId, page);
   }
 
   findByKey(companyId: string, key: string): Promise<InspectionTemplate | null> {

@@ -11,7 +11,7 @@ export class InspectionsRepository extends TenantRepository<Inspection> {
     super(uow, Inspection, 'Inspection', 'inspection');
   }
 
-  listForCompany(companyId: string, query: PageQuery & { vehicleId?: string; status?: Inspection['status'] }): Promise<Page<Inspection>> {
+  override listForCompany(companyId: string, query: PageQuery & { vehicleId?: string; status?: Inspection['status'] }): Promise<Page<Inspection>> {
     return this.pageForCompany(companyId, query, (builder) => {
       if (query.vehicleId) builder.andWhere('inspection.vehicleId = :vehicleId', { vehicleId: query.vehicleId });
       if (query.status) builder.andWhere('inspection.status = :status', { status: query.status });

@@ -12,7 +12,7 @@ export class LicenceChecksRepository extends TenantRepository<LicenceCheck> {
   }
 
   /** `customerId` narrows to one customer's checks (compared in lower case, as ids are stored). */
-  listForCompany(companyId: string, query: PageQuery & { customerId?: string }): Promise<Page<LicenceCheck>> {
+  override listForCompany(companyId: string, query: PageQuery & { customerId?: string }): Promise<Page<LicenceCheck>> {
     return this.pageForCompany(companyId, query, (builder) => {
       if (query.customerId) builder.andWhere('check.customerId = :customerId', { customerId: query.customerId.toLowerCase() });
     });

@@ -16,7 +16,7 @@ export class VehiclesRepository extends TenantRepository<Vehicle> {
     super(uow, Vehicle, 'Vehicle', 'vehicle');
   }
 
-  listForCompany(companyId: string, query: PageQuery & { registration?: string; includeArchived?: boolean }): Promise<Page<Vehicle>> {
+  override listForCompany(companyId: string, query: PageQuery & { registration?: string; includeArchived?: boolean }): Promise<Page<Vehicle>> {
     return this.pageForCompany(companyId, query, (builder) => {
       if (query.registration !== undefined) builder.andWhere('vehicle.registration = :registration', { registration: query.registration });
       if (!query.includeArchived) builder.andWhere('vehicle.archivedAt IS NULL');

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { TenantRepository } from '../platform/database/tenant-repository.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
@@ -9,10 +8,6 @@ import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 export class WebhookEndpointsRepository extends TenantRepository<WebhookEndpoint> {
   constructor(uow: UnitOfWork) {
     super(uow, WebhookEndpoint, 'Webhook', 'endpoint');
-  }
-
-  listForCompany(companyId: string, page: PageQuery): Promise<Page<WebhookEndpoint>> {
-    return this.pageForCompany(companyId, page);
   }
 
   /** The ids of the company's enabled endpoints subscribed to `type`. */

@@ -12,14 +12,7 @@ describe('vehicles with the dvla provider (against a local fake DVLA/DVSA)', () 
     await fake.start();
     app = await startTestApp({
       env: {
-        VEHICLE_DATA_PROVIDER: 'dvla',
-        DVLA_BASE_URL: fake.url,
-        DVLA_API_KEY: FakeDvla.API_KEY,
-        DVSA_BASE_URL: `${fake.url}/`,
-        DVSA_API_KEY: FakeDvla.DVSA_API_KEY,
-        DVSA_TOKEN_URL: `${fake.url}/token`,
-        DVSA_CLIENT_ID: FakeDvla.CLIENT_ID,
-        DVSA_CLIENT_SECRET: FakeDvla.CLIENT_SECRET,
+        ...fake.env(),
         LOOKUP_TIMEOUT_MS: '300',
         LOOKUP_RETRY_DELAY_SECONDS: '1',
       },

@@ -43,6 +43,20 @@ export class FakeDvla {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** The app settings that point the dvla provider at this fake. */
+  env(): Record<string, string> {
+    return {
+      VEHICLE_DATA_PROVIDER: 'dvla',
+      DVLA_BASE_URL: this.url,
+      DVLA_API_KEY: FakeDvla.API_KEY,
+      DVSA_BASE_URL: `${this.url}/`,
+      DVSA_API_KEY: FakeDvla.DVSA_API_KEY,
+      DVSA_TOKEN_URL: `${this.url}/token`,
+      DVSA_CLIENT_ID: FakeDvla.CLIENT_ID,
+      DVSA_CLIENT_SECRET: FakeDvla.CLIENT_SECRET,
+    };
+  }
+
   script(registration: string, behaviours: Behaviour[]): void {
     this.scripts.set(registration, [...behaviours]);
   }

@@ -20,21 +20,8 @@ describe('a slow upstream lookup holds no database connection', () => {
   let other: SignedUp;
   beforeAll(async () => {
     await fake.start();
-    app = await startTestApp({
-      env: {
-        VEHICLE_DATA_PROVIDER: 'dvla',
-        DVLA_BASE_URL: fake.url,
-        DVLA_API_KEY: FakeDvla.API_KEY,
-        DVSA_BASE_URL: `${fake.url}/`,
-        DVSA_API_KEY: FakeDvla.DVSA_API_KEY,
-        DVSA_TOKEN_URL: `${fake.url}/token`,
-        DVSA_CLIENT_ID: FakeDvla.CLIENT_ID,
-        DVSA_CLIENT_SECRET: FakeDvla.CLIENT_SECRET,
-        LOOKUP_TIMEOUT_MS: '30000',
-      },
-    });
-    owner = await newCompany(app);
-    other = await newCompany(app);
+    app = await startTestApp({ env: { ...fake.env(), LOOKUP_TIMEOUT_MS: '30000' } });
+    [owner, other] = [await newCompany(app), await newCompany(app)];
   });
   afterAll(async () => {
     fake.releaseHeld();

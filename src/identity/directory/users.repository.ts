@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'typeorm';
-import type { Page, PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { UnitOfWork } from '../../platform/database/unit-of-work.js';
 import { User } from './user.entity.js';
@@ -15,10 +14,6 @@ export type { User };
 export class UsersRepository extends TenantRepository<User> {
   constructor(uow: UnitOfWork) {
     super(uow, User, 'User', 'user');
-  }
-
-  listForCompany(companyId: string, page: PageQuery): Promise<Page<User>> {
-    return this.pageForCompany(companyId, page);
   }
 
   countOwners(companyId: string): Promise<number> {

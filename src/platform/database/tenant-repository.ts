@@ -57,6 +57,11 @@ export abstract class TenantRepository<T extends TenantRow> {
     return this.rows.save(record);
   }
 
+  /** A page of the company's records, newest first (repositories with filters narrow it). */
+  listForCompany(companyId: string, page: PageQuery): Promise<Page<T>> {
+    return this.pageForCompany(companyId, page);
+  }
+
   /** A page of the company's records, newest first, narrowed by `filter`. */
   protected pageForCompany(companyId: string, page: PageQuery, filter: (query: SelectQueryBuilder<T>) => void = () => undefined): Promise<Page<T>> {
     const query = this.forCompany(companyId);
