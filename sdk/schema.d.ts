@@ -1140,6 +1140,18 @@ export interface components {
             scopes: components["schemas"]["ScopeEntry"][];
             presets: components["schemas"]["PresetEntry"][];
         };
+        LiveResponse: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        ReadyResponse: {
+            /** @enum {string} */
+            status: "ok";
+            /** @enum {string} */
+            database: "ok";
+            /** @enum {string} */
+            rateLimitStore: "shared" | "local" | "local-fallback";
+        };
         ApiAccessRequest: {
             enabled: boolean;
         };
@@ -1663,6 +1675,10 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        VehiclePage: {
+            data: components["schemas"]["VehicleResponse"][];
+            nextCursor: string | null;
+        };
         UpdateVehicleRequest: {
             /**
              * @description UK registration; normalised to upper case without spaces.
@@ -1753,6 +1769,10 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        CustomerPage: {
+            data: components["schemas"]["CustomerResponse"][];
+            nextCursor: string | null;
+        };
         UpdateCustomerRequest: {
             /** @example Jo Bloggs */
             name?: string;
@@ -1826,6 +1846,10 @@ export interface components {
             source: "simulated" | "dvla";
             /** @description `licence_mismatch` when the customer's licence on file has another number. */
             warnings: components["schemas"]["LicenceWarningResponse"][];
+        };
+        LicenceCheckPage: {
+            data: components["schemas"]["LicenceCheckResponse"][];
+            nextCursor: string | null;
         };
     };
     responses: never;
@@ -2356,7 +2380,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LiveResponse"];
+                };
             };
         };
     };
@@ -2369,11 +2395,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The database answered; 503 problem+json when it does not. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadyResponse"];
+                };
             };
         };
     };
@@ -3892,12 +3921,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { data: Vehicle[], nextCursor }; archived vehicles only with includeArchived=true. */
+            /** @description Newest first; archived vehicles only with includeArchived=true. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VehiclePage"];
+                };
             };
             /** @description problem+json: unauthenticated, invalid_credentials, api_key_revoked, api_key_expired */
             401: {
@@ -4167,12 +4198,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { data: Customer[], nextCursor } */
+            /** @description Newest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CustomerPage"];
+                };
             };
             /** @description problem+json: unauthenticated, invalid_credentials, api_key_revoked, api_key_expired */
             401: {
@@ -4318,12 +4351,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { data: LicenceCheck[], nextCursor } */
+            /** @description Newest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LicenceCheckPage"];
+                };
             };
             /** @description problem+json: unauthenticated, invalid_credentials, api_key_revoked, api_key_expired */
             401: {
