@@ -15,7 +15,9 @@ export function dataSourceOptions(url: string, poolSize: number): DataSourceOpti
     synchronize: false,
     installExtensions: false,
     uuidExtension: 'pgcrypto',
-    extra: { max: poolSize, connectionTimeoutMillis: 5_000 },
+    // A burst queues for a pooled connection rather than failing: 503 only after 15 s without one
+    // (a database that is down refuses at once and answers 503 without waiting).
+    extra: { max: poolSize, connectionTimeoutMillis: 15_000 },
     logging: false,
   };
 }
