@@ -30,7 +30,8 @@ export async function startLoadBalancer(initial: string[]): Promise<LoadBalancer
       return;
     }
     const target = new URL(incoming.url ?? '/', live[next++ % live.length]);
-    const proxied = request(target, { method: incoming.method, headers: incoming.headers }, (response) => {
+    // a new backend connection per request (as haproxy's http-server-close): no reuse of a socket the backend is closing
+    const proxied = request(target, { method: incoming.method, headers: incoming.headers, agent: false }, (response) => {
       outgoing.writeHead(response.statusCode ?? 502, response.headers);
       response.pipe(outgoing);
     });
