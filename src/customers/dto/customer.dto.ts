@@ -79,10 +79,10 @@ export class CreateCustomerRequest {
   @ApiProperty({ example: 'Jo Bloggs' }) @Transform(trimString) @IsString() @MinLength(1) @MaxLength(200)
   name!: string;
 
-  @ApiPropertyOptional({ example: 'jo@example.co.uk' }) @IsOptional() @Transform(normaliseEmail) @IsEmail() @MaxLength(320)
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'email', example: 'jo@example.co.uk' }) @IsOptional() @Transform(normaliseEmail) @IsEmail() @MaxLength(320)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: '+447700900123', description: 'E.164, or a UK number (stored as E.164).' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '+447700900123', description: 'E.164, or a UK number (stored as E.164).' })
   @IsOptional() @IsString() @Transform(keepInvalid(normalisePhone))
   @Matches(/^\+[1-9]\d{7,14}$/, { message: 'must be a UK or E.164 phone number' })
   phone?: string | null;
@@ -90,7 +90,7 @@ export class CreateCustomerRequest {
   @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => AddressDto)
   address?: AddressDto | null;
 
-  @ApiPropertyOptional({ example: '1990-04-21', format: 'date' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '1990-04-21', format: 'date' })
   @IsOptional() @Satisfies('pastDate', whenString(isPastDate), 'must be a past date YYYY-MM-DD')
   dateOfBirth?: string | null;
 

@@ -7,9 +7,38 @@ type ParameterObject = NonNullable<OperationObject['parameters']>[number];
 const AUTH_DESCRIPTION = [
   'Send one of three credentials as `Authorization: Bearer <token>`:',
   '- a user access token from `/v1/auth/login`: `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`',
-  '- an API key: `Authorization: Bearer vk_k3x9q2mf_Yp4…`',
+  '- an API key: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (or, as VinLink sends it, `Authorization: ApiKey vk_k3x9q2mf7a1b_Yp4…`)',
   '- a key access token from `/v1/auth/api-key/token`: `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`',
 ].join('\n');
+
+const KEY_HEADER_EXAMPLE = '`Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`';
+const USER_HEADER_EXAMPLE = '`Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`';
+
+/**
+ * Says in words what the `x-` extensions say (they come from the same decorators the guard reads):
+ * who may call the operation, with the exact Authorization header, and what it costs.
+ */
+function describeAccess(operation: OperationObject & Record<string, unknown>): string {
+  const scopes = (operation['x-required-scopes'] as string[] | undefined) ?? [];
+  const roles = operation['x-allowed-roles'] as string[] | undefined;
+  const cost = operation['x-credit-cost'] === 1 ? 'Costs 1 credit.' : 'Free.';
+  if (!operation.security?.length) return `Public: no credentials needed. ${cost}`;
+  if (roles) {
+    return `Management operation: a user access token of role ${roles.join(', ')} (an API key or key token gets 403 user_token_required). Header: ${USER_HEADER_EXAMPLE}. ${cost}`;
+  }
+  if (scopes.length > 0) {
+    return `Requires scope ${scopes.map((scope) => `\`${scope}\``).join(' and ')}: an API key or key token holding it, or a user whose role grants it. Header: ${KEY_HEADER_EXAMPLE}. ${cost}`;
+  }
+  return `Any authenticated caller: a user access token, an API key or a key token. Header: ${KEY_HEADER_EXAMPLE}. ${cost}`;
+}
+
+/** `ApiKeysController_rotateSecret` → `Rotate secret`, when the handler gave no summary of its own. */
+function summaryOf(operation: OperationObject): string {
+  const handler = (operation.operationId ?? '').split('_').pop() ?? '';
+  const words = handler.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const tag = operation.tags?.[0]?.replace(/-/g, ' ') ?? '';
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}${tag ? ` (${tag})` : ''}`;
+}
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -30,6 +59,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       const extended = operation as OperationObject & Record<string, unknown>;
       extended['x-required-scopes'] ??= [];
       extended['x-credit-cost'] ??= 0;
+      operation.summary ??= summaryOf(operation);
+      operation.description = [describeAccess(extended), operation.description].filter(Boolean).join('\n\n');
       if (method === 'post' && operation.security?.length) {
         operation.parameters = [...(operation.parameters ?? []), IDEMPOTENCY_KEY_HEADER];
       }
