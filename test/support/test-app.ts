@@ -10,6 +10,9 @@ import { inject } from 'vitest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig, type AppConfig } from '../../src/platform/config/app-config.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
+import { OpenApiValidator, validating } from './openapi-validator.js';
+
+let sharedValidator: OpenApiValidator | undefined;
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -83,10 +86,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     embeddedSnapshot: databaseUrl ? undefined : new Blob([readFileSync(snapshotPath)]),
   });
   const server = running.app.getHttpServer();
+  const validator = (sharedValidator ??= new OpenApiValidator());
   return {
     app: running.app,
     config,
-    http: () => supertest.agent(server),
+    // every response is held to the committed openapi.json (set OPENAPI_VALIDATION=off to look at a failure without it)
+    http: () => (process.env.OPENAPI_VALIDATION === 'off' ? supertest.agent(server) : validating(supertest.agent(server), validator)),
     dataSource: running.app.get(DataSource),
     databaseUrl: running.databaseUrl,
     close: running.close,

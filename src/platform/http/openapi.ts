@@ -3,6 +3,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 
 type OperationObject = NonNullable<OpenAPIObject['paths'][string]['post']>;
 type ParameterObject = NonNullable<OperationObject['parameters']>[number];
+type SchemaObject = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string];
 
 const AUTH_DESCRIPTION = [
   'Send one of three credentials as `Authorization: Bearer <token>`:',
@@ -51,6 +52,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: AUTH_DESCRIPTION })
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA } };
   for (const [path, item] of Object.entries(document.paths)) {
     if (!path.startsWith('/v1')) continue;
     for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
@@ -60,6 +62,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       extended['x-required-scopes'] ??= [];
       extended['x-credit-cost'] ??= 0;
       operation.summary ??= summaryOf(operation);
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (Number(status) >= 400 && response && 'description' in response && !response.content) response.content = PROBLEM_CONTENT;
+      }
+      operation.responses.default ??= {
+        description: 'An RFC 9457 problem: the `code` says what went wrong (see the table in the API description).',
+        content: PROBLEM_CONTENT,
+      };
       operation.description = [describeAccess(extended), operation.description].filter(Boolean).join('\n\n');
       if (method === 'post' && operation.security?.length) {
         operation.parameters = [...(operation.parameters ?? []), IDEMPOTENCY_KEY_HEADER];
@@ -68,6 +77,28 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   }
   return document;
 }
+
+/** RFC 9457 problem details as every error answers them; extensions (`errors`, `requiredScopes`, …) per code. */
+const PROBLEM_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'code', 'requestId'],
+  properties: {
+    type: { type: 'string', example: '/problems/insufficient-scope' },
+    title: { type: 'string', example: 'Insufficient scope' },
+    status: { type: 'integer', example: 403 },
+    code: { type: 'string', example: 'insufficient_scope' },
+    detail: { type: 'string', example: 'This operation requires inspections:write.' },
+    instance: { type: 'string', example: '/v1/inspections' },
+    requestId: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    },
+  },
+  additionalProperties: true,
+};
+
+const PROBLEM_CONTENT = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 
 /** Every authenticated POST accepts it (see IdempotencyService); public POSTs ignore it. */
 const IDEMPOTENCY_KEY_HEADER: ParameterObject = {

@@ -48,11 +48,11 @@ export class CreateApiKeyRequest {
   @IsIn(ALL_SCOPES, { each: true, message: 'each value in scopes must be a known scope (see GET /v1/scopes)' })
   scopes?: Scope[];
 
-  @ApiPropertyOptional({ enum: PRESET_NAMES })
+  @ApiPropertyOptional({ enum: PRESET_NAMES, example: 'read-only' })
   @IsOmittable() @IsIn(PRESET_NAMES, { message: `preset must be one of ${PRESET_NAMES.join(', ')}` })
   preset?: PresetName;
 
-  @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z', description: 'ISO 8601; must be in the future.' })
+  @ApiPropertyOptional({ example: '2030-01-01T00:00:00Z', description: 'ISO 8601; must be in the future.' })
   @IsOmittable() @IsISO8601({ strict: true })
   expiresAt?: string;
 
