@@ -153,7 +153,7 @@ export class ApiKeyResponse {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Until when the secret before the last rotation still works (a grace period); null when it does not.' })
   previousSecretExpiresAt!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) revokedAt!: string | null;
-  @ApiProperty({ type: String, enum: ['revoked', 'creator_removed'], nullable: true }) revokedReason!: RevokedReason | null;
+  @ApiProperty({ type: String, enum: ['revoked', 'creator_removed', null], nullable: true }) revokedReason!: RevokedReason | null;
 
   static of(key: ApiKey, creator: ApiKeyCreator): ApiKeyResponse {
     const iso = (date: Date | null) => date?.toISOString() ?? null;
