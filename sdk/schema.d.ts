@@ -13,6 +13,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Signup (auth)
+         * @description Public: no credentials needed. Free.
+         */
         post: operations["SessionsController_signup"];
         delete?: never;
         options?: never;
@@ -29,6 +33,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Login (auth)
+         * @description Public: no credentials needed. Free.
+         */
         post: operations["SessionsController_login"];
         delete?: never;
         options?: never;
@@ -45,6 +53,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Refresh (auth)
+         * @description Public: no credentials needed. Free.
+         */
         post: operations["SessionsController_refresh"];
         delete?: never;
         options?: never;
@@ -61,6 +73,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Logout (auth)
+         * @description Public: no credentials needed. Free.
+         */
         post: operations["SessionsController_logout"];
         delete?: never;
         options?: never;
@@ -75,6 +91,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Me (auth)
+         * @description Any authenticated caller: a user access token, an API key or a key token. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["SessionsController_me"];
         put?: never;
         post?: never;
@@ -91,8 +111,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Exchange by query (auth)
+         * @description Public: no credentials needed. Free.
+         */
         get: operations["KeyTokenController_exchangeByQuery"];
         put?: never;
+        /**
+         * Exchange (auth)
+         * @description Public: no credentials needed. Free.
+         */
         post: operations["KeyTokenController_exchange"];
         delete?: never;
         options?: never;
@@ -107,8 +135,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List (api keys)
+         * @description Management operation: a user access token of role owner, admin, auditor (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         get: operations["ApiKeysController_list"];
         put?: never;
+        /**
+         * Create (api keys)
+         * @description Management operation: a user access token of role owner, admin (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         post: operations["ApiKeysController_create"];
         delete?: never;
         options?: never;
@@ -125,6 +161,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Revoke by body (api keys)
+         * @description Management operation: a user access token of role owner, admin (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         post: operations["ApiKeysController_revokeByBody"];
         delete?: never;
         options?: never;
@@ -139,6 +179,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Usage (api keys)
+         * @description Management operation: a user access token of role owner, admin, auditor (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         get: operations["ApiKeysController_usage"];
         put?: never;
         post?: never;
@@ -155,12 +199,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get (api keys)
+         * @description Management operation: a user access token of role owner, admin, auditor (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         get: operations["ApiKeysController_get"];
         put?: never;
         post?: never;
+        /**
+         * Revoke (api keys)
+         * @description Management operation: a user access token of role owner, admin (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         delete: operations["ApiKeysController_revoke"];
         options?: never;
         head?: never;
+        /**
+         * Update (api keys)
+         * @description Management operation: a user access token of role owner, admin (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         patch: operations["ApiKeysController_update"];
         trace?: never;
     };
@@ -173,6 +229,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Rotate (api keys)
+         * @description Management operation: a user access token of role owner, admin (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         post: operations["ApiKeysController_rotate"];
         delete?: never;
         options?: never;
@@ -187,6 +247,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Catalogue (scopes)
+         * @description Public: no credentials needed. Free.
+         */
         get: operations["ScopesController_catalogue"];
         put?: never;
         post?: never;
@@ -203,6 +267,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Live (health)
+         * @description Public: no credentials needed. Free.
+         */
         get: operations["HealthController_live"];
         put?: never;
         post?: never;
@@ -219,6 +287,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Ready (health)
+         * @description Public: no credentials needed. Free.
+         */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -235,6 +307,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get (account)
+         * @description Management operation: a user access token of role owner, admin, member, auditor (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         get: operations["AccountController_get"];
         put?: never;
         post?: never;
@@ -252,6 +328,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        /**
+         * Set api access (account)
+         * @description Management operation: a user access token of role owner (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         put: operations["AccountController_setApiAccess"];
         post?: never;
         delete?: never;
@@ -268,6 +348,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        /**
+         * Set ip allowlist (account)
+         * @description Management operation: a user access token of role owner (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         put: operations["AccountController_setIpAllowlist"];
         post?: never;
         delete?: never;
@@ -283,8 +367,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List users (account)
+         * @description Management operation: a user access token of role owner (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         get: operations["AccountController_listUsers"];
         put?: never;
+        /**
+         * Create user (account)
+         * @description Management operation: a user access token of role owner (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         post: operations["AccountController_createUser"];
         delete?: never;
         options?: never;
@@ -302,9 +394,17 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /**
+         * Remove user (account)
+         * @description Management operation: a user access token of role owner (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         delete: operations["AccountController_removeUser"];
         options?: never;
         head?: never;
+        /**
+         * Update user (account)
+         * @description Management operation: a user access token of role owner (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         patch: operations["AccountController_updateUser"];
         trace?: never;
     };
@@ -315,8 +415,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List (webhooks)
+         * @description Requires scope `webhooks:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["WebhooksController_list"];
         put?: never;
+        /**
+         * Create (webhooks)
+         * @description Requires scope `webhooks:manage`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         post: operations["WebhooksController_create"];
         delete?: never;
         options?: never;
@@ -333,6 +441,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Retry delivery (webhooks)
+         * @description Requires scope `webhooks:manage`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         post: operations["WebhooksController_retryDelivery"];
         delete?: never;
         options?: never;
@@ -349,6 +461,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Recover (webhooks)
+         * @description Requires scope `webhooks:manage`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         post: operations["WebhooksController_recover"];
         delete?: never;
         options?: never;
@@ -363,12 +479,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get (webhooks)
+         * @description Requires scope `webhooks:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["WebhooksController_get"];
         put?: never;
         post?: never;
+        /**
+         * Remove (webhooks)
+         * @description Requires scope `webhooks:manage`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         delete: operations["WebhooksController_remove"];
         options?: never;
         head?: never;
+        /**
+         * Update (webhooks)
+         * @description Requires scope `webhooks:manage`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         patch: operations["WebhooksController_update"];
         trace?: never;
     };
@@ -381,6 +509,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Rotate secret (webhooks)
+         * @description Requires scope `webhooks:manage`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         post: operations["WebhooksController_rotateSecret"];
         delete?: never;
         options?: never;
@@ -397,6 +529,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Send test (webhooks)
+         * @description Requires scope `webhooks:manage`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         post: operations["WebhooksController_sendTest"];
         delete?: never;
         options?: never;
@@ -411,6 +547,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List deliveries (webhooks)
+         * @description Requires scope `webhooks:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["WebhooksController_listDeliveries"];
         put?: never;
         post?: never;
@@ -427,6 +567,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Balance (credits)
+         * @description Requires scope `credits:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["CreditsController_balance"];
         put?: never;
         post?: never;
@@ -443,6 +587,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Transactions (credits)
+         * @description Requires scope `credits:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["CreditsController_transactions"];
         put?: never;
         post?: never;
@@ -461,6 +609,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Top up (credits)
+         * @description Management operation: a user access token of role owner (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         */
         post: operations["CreditsController_topUp"];
         delete?: never;
         options?: never;
@@ -475,6 +627,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List templates (inspections)
+         * @description Requires scope `inspections:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["InspectionsController_listTemplates"];
         put?: never;
         post?: never;
@@ -491,8 +647,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List (inspections)
+         * @description Requires scope `inspections:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["InspectionsController_list"];
         put?: never;
+        /**
+         * Create (inspections)
+         * @description Requires scope `inspections:write`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Costs 1 credit.
+         */
         post: operations["InspectionsController_create"];
         delete?: never;
         options?: never;
@@ -509,6 +673,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Sign off (inspections)
+         * @description Requires scope `inspections:write`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         post: operations["InspectionsController_signOff"];
         delete?: never;
         options?: never;
@@ -523,6 +691,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get (inspections)
+         * @description Requires scope `inspections:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["InspectionsController_get"];
         put?: never;
         post?: never;
@@ -539,6 +711,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Pdf (inspections)
+         * @description Requires scope `inspections:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["InspectionsController_pdf"];
         put?: never;
         post?: never;
@@ -555,8 +731,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List (agreements)
+         * @description Requires scope `agreements:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["AgreementsController_list"];
         put?: never;
+        /**
+         * Create (agreements)
+         * @description Requires scope `agreements:write`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Costs 1 credit.
+         */
         post: operations["AgreementsController_create"];
         delete?: never;
         options?: never;
@@ -573,6 +757,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Sign (agreements)
+         * @description Requires scope `agreements:write`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         post: operations["AgreementsController_sign"];
         delete?: never;
         options?: never;
@@ -587,6 +775,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get (agreements)
+         * @description Requires scope `agreements:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["AgreementsController_get"];
         put?: never;
         post?: never;
@@ -603,6 +795,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Document (agreements)
+         * @description Requires scope `agreements:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["AgreementsController_document"];
         put?: never;
         post?: never;
@@ -619,12 +815,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Signed checkpoints of the company's audit chain, newest first. */
+        /**
+         * Signed checkpoints of the company's audit chain, newest first.
+         * @description Requires scope `audit:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["AuditCheckpointsController_list"];
         put?: never;
         /**
          * Signs the chain head now.
-         * @description The checkpoint covers the events before this request (its own audit event comes after it). When the head was already signed with the current key, that checkpoint is returned (no second webhook). 409 `conflict` when the log has no events.
+         * @description Management operation: a user access token of role owner, admin, auditor (an API key or key token gets 403 user_token_required). Header: `Authorization: Bearer <user access token from POST /v1/auth/login>`, e.g. `Authorization: Bearer eyJhbGciOiJIUzI1NiIs…`. Free.
+         *
+         *     The checkpoint covers the events before this request (its own audit event comes after it). When the head was already signed with the current key, that checkpoint is returned (no second webhook). 409 `conflict` when the log has no events.
          */
         post: operations["AuditCheckpointsController_create"];
         delete?: never;
@@ -657,6 +858,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List (audit)
+         * @description Requires scope `audit:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["AuditController_list"];
         put?: never;
         post?: never;
@@ -673,6 +878,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Actions (audit)
+         * @description Requires scope `audit:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["AuditController_actions"];
         put?: never;
         post?: never;
@@ -689,7 +898,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Streams the log oldest first (chain order): CSV (RFC 4180, header row, formula-safe) or NDJSON. */
+        /**
+         * Streams the log oldest first (chain order): CSV (RFC 4180, header row, formula-safe) or NDJSON.
+         * @description Requires scope `audit:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["AuditController_export"];
         put?: never;
         post?: never;
@@ -706,7 +918,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Re-computes the hash chain over the range. */
+        /**
+         * Re-computes the hash chain over the range.
+         * @description Requires scope `audit:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["AuditController_verify"];
         put?: never;
         post?: never;
@@ -723,6 +938,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get (audit)
+         * @description Requires scope `audit:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["AuditController_get"];
         put?: never;
         post?: never;
@@ -739,8 +958,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List (vehicles)
+         * @description Requires scope `vehicles:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["VehiclesController_list"];
         put?: never;
+        /**
+         * Create (vehicles)
+         * @description Requires scope `vehicles:write`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         post: operations["VehiclesController_create"];
         delete?: never;
         options?: never;
@@ -755,12 +982,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get (vehicles)
+         * @description Requires scope `vehicles:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["VehiclesController_get"];
+        /**
+         * Replace (vehicles)
+         * @description Requires scope `vehicles:write`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         put: operations["VehiclesController_replace"];
         post?: never;
+        /**
+         * Archive (vehicles)
+         * @description Requires scope `vehicles:write`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         delete: operations["VehiclesController_archive"];
         options?: never;
         head?: never;
+        /**
+         * Update (vehicles)
+         * @description Requires scope `vehicles:write`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         patch: operations["VehiclesController_update"];
         trace?: never;
     };
@@ -773,6 +1016,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Refresh lookup (vehicles)
+         * @description Requires scope `vehicles:write`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         post: operations["VehiclesController_refreshLookup"];
         delete?: never;
         options?: never;
@@ -787,8 +1034,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List (customers)
+         * @description Requires scope `customers:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["CustomersController_list"];
         put?: never;
+        /**
+         * Create (customers)
+         * @description Requires scope `customers:write`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         post: operations["CustomersController_create"];
         delete?: never;
         options?: never;
@@ -803,12 +1058,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get (customers)
+         * @description Requires scope `customers:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["CustomersController_get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Update (customers)
+         * @description Requires scope `customers:write`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         patch: operations["CustomersController_update"];
         trace?: never;
     };
@@ -819,8 +1082,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List (licence checks)
+         * @description Requires scope `licences:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["LicencesController_list"];
         put?: never;
+        /**
+         * Create (licence checks)
+         * @description Requires scope `licences:write`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         post: operations["LicencesController_create"];
         delete?: never;
         options?: never;
@@ -835,6 +1106,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get (licence checks)
+         * @description Requires scope `licences:read`: an API key or key token holding it, or a user whose role grants it. Header: `Authorization: Bearer vk_k3x9q2mf7a1b_Yp4…` (an API key; `ApiKey vk_…` works too) or `Authorization: Bearer <access token>`. Free.
+         */
         get: operations["LicencesController_get"];
         put?: never;
         post?: never;
@@ -963,11 +1238,14 @@ export interface components {
             description?: string;
             /** @description With or instead of `preset`; at least one scope in all. */
             scopes?: ("vehicles:read" | "vehicles:write" | "customers:read" | "customers:write" | "inspections:read" | "inspections:write" | "agreements:read" | "agreements:write" | "licences:read" | "licences:write" | "credits:read" | "audit:read" | "webhooks:read" | "webhooks:manage")[];
-            /** @enum {string} */
+            /**
+             * @example read-only
+             * @enum {string}
+             */
             preset?: "read-only" | "inspection-submission" | "full-fleet-management";
             /**
              * @description ISO 8601; must be in the future.
-             * @example 2027-01-01T00:00:00Z
+             * @example 2030-01-01T00:00:00Z
              */
             expiresAt?: string;
             /**
@@ -1273,7 +1551,7 @@ export interface components {
             /** @example https://example.com/fleetgate/webhooks */
             url?: string;
             events?: ("inspection.completed" | "agreement.signed" | "licence.flagged" | "credits.low" | "api_key.revoked" | "api_key.expiring" | "audit.checkpoint" | "webhook.test")[];
-            description?: Record<string, never> | null;
+            description?: string | null;
             /** @description true re-enables a disabled endpoint and clears its failure state. */
             enabled?: boolean;
         };
@@ -1732,19 +2010,22 @@ export interface components {
         CreateCustomerRequest: {
             /** @example Jo Bloggs */
             name: string;
-            /** @example jo@example.co.uk */
-            email?: Record<string, never>;
+            /**
+             * Format: email
+             * @example jo@example.co.uk
+             */
+            email?: string | null;
             /**
              * @description E.164, or a UK number (stored as E.164).
              * @example +447700900123
              */
-            phone?: Record<string, never>;
+            phone?: string | null;
             address?: components["schemas"]["AddressDto"];
             /**
              * Format: date
              * @example 1990-04-21
              */
-            dateOfBirth?: Record<string, never>;
+            dateOfBirth?: string | null;
             licence?: components["schemas"]["LicenceOnFileDto"];
         };
         LicenceCheckSummaryResponse: {
@@ -1776,19 +2057,22 @@ export interface components {
         UpdateCustomerRequest: {
             /** @example Jo Bloggs */
             name?: string;
-            /** @example jo@example.co.uk */
-            email?: Record<string, never>;
+            /**
+             * Format: email
+             * @example jo@example.co.uk
+             */
+            email?: string | null;
             /**
              * @description E.164, or a UK number (stored as E.164).
              * @example +447700900123
              */
-            phone?: Record<string, never>;
+            phone?: string | null;
             address?: components["schemas"]["AddressDto"];
             /**
              * Format: date
              * @example 1990-04-21
              */
-            dateOfBirth?: Record<string, never>;
+            dateOfBirth?: string | null;
             licence?: components["schemas"]["LicenceOnFileDto"];
         };
         CreateLicenceCheckRequest: {
@@ -1851,6 +2135,27 @@ export interface components {
             data: components["schemas"]["LicenceCheckResponse"][];
             nextCursor: string | null;
         };
+        Problem: {
+            /** @example /problems/insufficient-scope */
+            type: string;
+            /** @example Insufficient scope */
+            title: string;
+            /** @example 403 */
+            status: number;
+            /** @example insufficient_scope */
+            code: string;
+            /** @example This operation requires inspections:write. */
+            detail?: string;
+            /** @example /v1/inspections */
+            instance?: string;
+            requestId: string;
+            errors?: {
+                field: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
     };
     responses: never;
     parameters: never;
@@ -1881,6 +2186,15 @@ export interface operations {
                     "application/json": components["schemas"]["SignupResponse"];
                 };
             };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     SessionsController_login: {
@@ -1902,6 +2216,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenPairResponse"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1927,6 +2250,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairResponse"];
                 };
             };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     SessionsController_logout: {
@@ -1948,6 +2280,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -1973,14 +2314,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2003,6 +2357,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenPairResponse"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2029,6 +2392,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenPairResponse"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2064,14 +2436,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2104,14 +2489,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2144,14 +2542,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2186,14 +2597,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2221,14 +2645,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2256,14 +2693,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2295,14 +2745,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2337,14 +2800,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2363,6 +2839,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ScopeCatalogueResponse"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2384,6 +2869,15 @@ export interface operations {
                     "application/json": components["schemas"]["LiveResponse"];
                 };
             };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     HealthController_ready: {
@@ -2402,6 +2896,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReadyResponse"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2428,14 +2931,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2465,14 +2981,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2502,14 +3031,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2539,14 +3081,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2579,14 +3134,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2613,14 +3181,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2652,14 +3233,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2689,14 +3283,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2730,14 +3337,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2769,14 +3389,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2812,14 +3445,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2847,14 +3493,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2880,14 +3539,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2919,14 +3591,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2958,14 +3643,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2997,14 +3695,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3037,14 +3748,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3070,14 +3794,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3107,14 +3844,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3147,14 +3897,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3184,14 +3947,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3223,14 +3999,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3263,21 +4052,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_credits (balance, required), key_credit_limit_reached (limit, spentToday) */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3312,21 +4116,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: conflict (already signed off) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3354,14 +4173,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3390,21 +4222,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: not_signed_off (a draft has no report) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3437,14 +4284,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3477,21 +4337,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_credits (balance, required), key_credit_limit_reached (limit, spentToday) */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3526,21 +4401,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: conflict (already signed) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3568,14 +4458,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3604,14 +4507,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3641,14 +4557,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3677,14 +4606,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3747,14 +4689,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3780,14 +4735,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3820,14 +4788,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3858,14 +4839,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3893,14 +4887,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3935,14 +4942,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3976,21 +4996,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json vehicle_exists: an active vehicle of the company has this registration. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4018,14 +5053,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4058,14 +5106,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4094,14 +5155,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4134,14 +5208,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4172,14 +5259,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4212,14 +5312,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4252,14 +5365,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4287,14 +5413,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4326,14 +5465,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4365,14 +5517,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4406,21 +5571,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json ni_licence_unsupported or share_code_invalid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4448,14 +5628,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description problem+json: insufficient_scope, role_forbidden, user_token_required, ip_not_allowed, api_disabled */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem: the `code` says what went wrong (see the table in the API description). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
