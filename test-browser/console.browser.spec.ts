@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -122,7 +125,7 @@ describe('the web console', () => {
     await owner.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await owner.getByRole('button', { name: 'Create account' }).click();
     await owner.getByRole('heading', { name: company }).waitFor();
-    expect(await navLinks(owner)).toEqual(['Overview', 'API access', 'Keys', 'Audit', 'Team']);
+    expect(await navLinks(owner)).toEqual(['Overview', 'API access', 'Keys', 'Credits', 'Webhooks', 'Audit', 'Team']);
     await checkPage(owner, 'overview-owner');
 
     await owner.reload();
@@ -331,7 +334,7 @@ describe('the web console', () => {
     // the admin signs in and creates a key of their own
     const admin = await (await newPersonContext(browser, server.baseUrl)).newPage();
     await logIn(admin, people.admin);
-    expect(await navLinks(admin)).toEqual(['Overview', 'Keys', 'Audit']);
+    expect(await navLinks(admin)).toEqual(['Overview', 'Keys', 'Credits', 'Webhooks', 'Audit']);
     await admin.goto('/console/keys/new');
     await admin.getByLabel('Name').fill('Sam’s fleet sync');
     await admin.getByRole('button', { name: 'Inspection submission' }).click();
@@ -365,11 +368,11 @@ describe('the web console', () => {
     await expect.poll(() => owner.getByRole('table').getByText('Sam Admin').count()).toBe(0);
   });
 
-  it('shows a member only the overview', async () => {
+  it('shows a member only the overview and the credits', async () => {
     const member = await (await newPersonContext(browser, server.baseUrl)).newPage();
     const errors = collectConsoleErrors(member);
     await logIn(member, people.member);
-    expect(await navLinks(member)).toEqual(['Overview']);
+    expect(await navLinks(member)).toEqual(['Overview', 'Credits']);
     await member.getByRole('heading', { name: 'Your role: Member' }).waitFor();
     await checkPage(member, 'overview-member');
     await member.goto('/console/keys');
@@ -384,7 +387,7 @@ describe('the web console', () => {
   it('shows an auditor the keys read-only', async () => {
     const auditor = await (await newPersonContext(browser, server.baseUrl)).newPage();
     await logIn(auditor, people.auditor);
-    expect(await navLinks(auditor)).toEqual(['Overview', 'Keys', 'Audit']);
+    expect(await navLinks(auditor)).toEqual(['Overview', 'Keys', 'Credits', 'Webhooks', 'Audit']);
     await navLink(auditor, 'Keys').click();
     await auditor.getByText('You can see the company\'s keys but not change them.').waitFor();
     await auditor.getByRole('link', { name: 'Nightly reporting export' }).waitFor();
@@ -447,6 +450,86 @@ describe('the web console', () => {
     await checkPage(auditor, 'audit-verified');
     expect(errors).toEqual([]);
     await auditor.context().close();
+  });
+
+  it('creates a webhook to a local receiver, sends a test, and retries a failed delivery until its second attempt succeeds', async () => {
+    const received: { headers: Record<string, string>; body: string }[] = [];
+    let answer = 500;
+    const receiver = createHttpServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push({ headers: request.headers as Record<string, string>, body });
+        response.writeHead(answer).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/fleetgate`;
+    try {
+      await navLink(owner, 'Webhooks').click();
+      await owner.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+      await owner.getByRole('button', { name: 'Add endpoint' }).click();
+      const form = owner.getByRole('form', { name: 'Add an endpoint' });
+      await form.getByLabel('URL').fill(target);
+      await form.getByRole('checkbox', { name: /Credits low/ }).check();
+      await form.getByRole('button', { name: 'Add endpoint' }).click();
+      await owner.getByRole('heading', { name: 'Your endpoint\'s signing secret' }).waitFor();
+      const secret = (await owner.getByLabel('Signing secret', { exact: true }).textContent()) ?? '';
+      expect(secret).toMatch(/^whsec_/);
+      await owner.getByText("import { Webhook } from 'standardwebhooks';").waitFor();
+      await checkPage(owner, 'webhook-created');
+      await owner.getByRole('link', { name: 'Open the endpoint' }).click();
+      await owner.getByRole('heading', { name: 'Subscribed events' }).waitFor();
+
+      // the receiver fails first: the test delivery records attempt 1 with HTTP 500
+      await owner.getByRole('button', { name: 'Send test event' }).click();
+      const delivery = owner.getByRole('article', { name: /Delivery webhook\.test/ });
+      await delivery.getByRole('cell', { name: '500', exact: true }).waitFor({ timeout: 30_000 });
+      expect(received.length).toBeGreaterThan(0);
+      const first = received[0];
+      expect(new Webhook(secret).verify(first.body, first.headers)).toMatchObject({ type: 'webhook.test' });
+      await checkPage(owner, 'webhook-delivery-failed');
+
+      // the receiver recovers; a retry makes the second attempt succeed
+      answer = 200;
+      await delivery.getByRole('button', { name: 'Retry now' }).click();
+      await delivery.getByRole('heading', { name: /succeeded/ }).waitFor({ timeout: 30_000 });
+      const attempts = delivery.getByRole('table', { name: /Attempts of delivery/ }).getByRole('row');
+      await attempts.filter({ has: owner.getByRole('cell', { name: '200', exact: true }) }).first().waitFor();
+      expect(await attempts.count()).toBeGreaterThanOrEqual(3);
+      expect(new Set(received.map((request) => request.headers['webhook-id'])).size).toBe(1);
+      await checkPage(owner, 'webhook-delivery-retried');
+
+      // disable: the page says why and offers re-enabling
+      await owner.getByRole('button', { name: 'Disable' }).click();
+      await owner.getByText('Someone in your team disabled it.').waitFor();
+      await owner.getByRole('button', { name: 'Re-enable' }).click();
+      await owner.getByRole('button', { name: 'Disable' }).waitFor();
+    } finally {
+      receiver.close();
+    }
+  });
+
+  it('lets the owner top up and see the entry in the ledger', async () => {
+    await navLink(owner, 'Credits').click();
+    await owner.getByRole('heading', { name: 'Credits', level: 1 }).waitFor();
+    await owner.getByText('10 credits', { exact: true }).waitFor();
+    await owner.getByText(/Low-balance warning below \d+ credits/).waitFor();
+    const form = owner.getByRole('form', { name: 'Top up credits' });
+    await form.getByRole('button', { name: 'Add credits' }).click();
+    await form.getByText('Enter a whole number from 1 to 100000.').waitFor();
+    await form.getByLabel('Credits').fill('500');
+    await form.getByLabel('Payment reference').fill('INV-2026-0042');
+    await form.getByRole('button', { name: 'Add credits' }).click();
+    await owner.getByRole('status').filter({ hasText: 'Added 500 credits; the balance is now 510.' }).waitFor();
+    await owner.getByText('510 credits', { exact: true }).waitFor();
+    const ledger = owner.getByRole('table', { name: /Ledger entries/ });
+    const topUp = ledger.getByRole('row').filter({ hasText: 'INV-2026-0042' });
+    await topUp.getByRole('cell', { name: '+500' }).waitFor();
+    await owner.getByLabel('Reason').selectOption('top_up');
+    await expect.poll(() => ledger.getByRole('row').count()).toBe(2);
+    await checkPage(owner, 'credits');
+    expect(ownerErrors).toEqual([]);
   });
 
   it('logs out: the session is gone, also after a reload; logging in returns to the page asked for', async () => {

@@ -87,6 +87,29 @@ const auditRoute = createRoute({
   component: () => <Gate allowed={(can) => can.readAudit} page={AuditPage} />,
 });
 
+const CreditsPage = lazyRouteComponent(() => import('./credits/credits-page.js'), 'CreditsPage');
+
+const creditsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/credits',
+  component: () => <Gate page={CreditsPage} />,
+});
+
+const WebhooksPage = lazyRouteComponent(() => import('./webhooks/webhooks-page.js'), 'WebhooksPage');
+const WebhookDetailPage = lazyRouteComponent(() => import('./webhooks/webhook-detail-page.js'), 'WebhookDetailPage');
+
+const webhooksRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/webhooks',
+  component: () => <Gate allowed={(can) => can.viewWebhooks} page={WebhooksPage} />,
+});
+
+const webhookDetailRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/webhooks/$id',
+  component: () => <Gate allowed={(can) => can.viewWebhooks} page={WebhookDetailPage} />,
+});
+
 const teamRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/team',
@@ -102,6 +125,9 @@ const routeTree = rootRoute.addChildren([
   keyDetailRoute,
   keyHygieneRoute,
   auditRoute,
+  creditsRoute,
+  webhooksRoute,
+  webhookDetailRoute,
   teamRoute,
 ]);
 

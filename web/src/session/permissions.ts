@@ -8,6 +8,7 @@ export function permissionsOf(role: Role) {
     viewKeys: role === 'owner' || role === 'admin' || role === 'auditor',
     manageKeys: role === 'owner' || role === 'admin',
     readAudit: role !== 'member',
+    viewWebhooks: role !== 'member',
   };
 }
 
