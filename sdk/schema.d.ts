@@ -1224,6 +1224,11 @@ export interface components {
             publicId?: string;
             /** @description Effective scopes, expanded by the hierarchy. */
             scopes: ("vehicles:read" | "vehicles:write" | "customers:read" | "customers:write" | "inspections:read" | "inspections:write" | "agreements:read" | "agreements:write" | "licences:read" | "licences:write" | "credits:read" | "audit:read" | "webhooks:read" | "webhooks:manage")[];
+            /**
+             * @description The caller's IP address as this server sees it (what IP allowlists are checked against).
+             * @example 203.0.113.7
+             */
+            ip: string;
         };
         ApiKeyTokenRequest: {
             /**

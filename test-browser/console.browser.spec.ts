@@ -156,6 +156,9 @@ describe('the web console', () => {
     await navLink(owner, 'API access').click();
     await owner.getByRole('switch', { name: 'API access is off' }).click();
     await owner.getByRole('switch', { name: 'API access is on' }).waitFor();
+    // the allowlist editor shows the owner's own address, as the server sees it
+    await owner.getByText('This server sees you calling from').waitFor();
+    expect(await owner.getByText('This server sees you calling from').textContent()).toContain('127.0.0.1');
     await checkPage(owner, 'api-access');
 
     await navLink(owner, 'Keys').click();

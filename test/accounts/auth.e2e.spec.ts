@@ -76,6 +76,13 @@ describe('auth', () => {
       expect(response.body.scopes).toContain('vehicles:read');
     });
 
+    it("tells the caller its IP address as the server sees it (what allowlists are checked against)", async () => {
+      const owner = await newCompany(app);
+      const response = await app.http().get('/v1/auth/me').set(owner.auth).set('X-Forwarded-For', '203.0.113.9').expect(200);
+      // no trusted proxy is configured, so a forwarded address is not believed
+      expect(response.body.ip).toBe('127.0.0.1');
+    });
+
     it('answers 401 unauthenticated without a token and invalid_credentials for a bad one', async () => {
       expectProblem(await app.http().get('/v1/auth/me'), 401, 'unauthenticated');
       expectProblem(await app.http().get('/v1/auth/me').set('Authorization', 'Bearer nope'), 401, 'invalid_credentials');

@@ -9,6 +9,7 @@ import { Call } from '../../platform/operations/call.decorator.js';
 import type { CallInfo } from '../../platform/operations/operation.js';
 import { SignupResponse } from '../directory/dto/directory.dto.js';
 import { LoginRequest, LogoutRequest, RefreshRequest, SignupRequest, TokenPairResponse } from './dto/auth.dto.js';
+import { displayIp } from '../api-keys/api-key-credentials.js';
 import { MeResponse } from './dto/me.dto.js';
 import { clearSessionCookie, optionalRefreshTokenFrom, refreshTokenFrom, SessionCookieInterceptor } from './session-cookie.js';
 import { TokenRefreshService } from './token-refresh.service.js';
@@ -63,7 +64,7 @@ export class SessionsController {
   @Get('me')
   @Authenticated()
   @ApiOkResponse({ type: MeResponse })
-  me(@CurrentPrincipal() principal: Principal): MeResponse {
-    return MeResponse.of(principal);
+  me(@CurrentPrincipal() principal: Principal, @Ip() ip: string): MeResponse {
+    return MeResponse.of(principal, displayIp(ip));
   }
 }

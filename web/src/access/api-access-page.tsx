@@ -15,6 +15,7 @@ import { tokenExchangeSnippet } from '../keys/snippets.js';
 import { checkAllowlist, parseAllowlist } from '../keys/validation.js';
 import { PageHeader } from '../layout.js';
 import { accountKeys, accountQuery } from './queries.js';
+import { useMe } from '../session/session.js';
 
 type Account = Schemas['AccountResponse'];
 
@@ -131,6 +132,7 @@ function CompanyAllowlist({ account }: { account: Account }) {
   const [failure, setFailure] = useState<unknown>();
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
+  const me = useMe();
   const keys = useInfiniteQuery(keyListQuery('', 'all'));
   const seenIps = [
     ...new Set(
@@ -171,14 +173,11 @@ function CompanyAllowlist({ account }: { account: Account }) {
         you cannot lock yourself out.
       </p>
       <p className="notice">
-        {seenIps.length > 0 ? (
-          <>
-            Your keys were last used from: {seenIps.map((ip) => <code key={ip} className="chip">{ip}</code>)}. Include the addresses your
-            systems call from.
-          </>
-        ) : (
-          <>The API does not report your own IP address to the console; check it on the machine that will call the API.</>
-        )}
+        This server sees you calling from <code className="chip">{me.ip}</code>.
+        {seenIps.length > 0 && (
+          <> Your keys were last used from: {seenIps.map((ip) => <code key={ip} className="chip">{ip}</code>)}.</>
+        )}{' '}
+        Include the addresses your systems call the API from.
       </p>
       <form onSubmit={(event) => void save(event)} noValidate>
         {failure !== undefined && <ProblemPanel error={failure} />}
