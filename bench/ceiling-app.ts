@@ -20,7 +20,7 @@ import { Body, Controller, Get, HttpCode, Inject, Module, NotFoundException, Par
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
-import { keepProtocolSequencesTogether } from './pglite-sequences.js';
+import { keepProtocolSequencesTogether } from '../src/platform/database/pglite-queue-affinity.js';
 
 const POOL = Symbol('pg pool');
 const COMPANY_ID = '00000000-0000-4000-8000-000000000001';
