@@ -1312,10 +1312,10 @@ export interface components {
             /** @enum {string|null} */
             revokedReason: "revoked" | "creator_removed" | null;
             /**
-             * @description Shown exactly once.
+             * @description Shown exactly once: absent when an idempotent replay answers the creation again.
              * @example vk_k3x9q2mf7a1b_…
              */
-            fullApiKey: string;
+            fullApiKey?: string;
         };
         ApiKeyResponse: {
             id: string;

@@ -7,6 +7,7 @@ import { Dialog } from '../components/Dialog.js';
 import { RadioGroup } from '../components/Field.js';
 import { ProblemPanel } from '../components/States.js';
 import { keyKeys } from './queries.js';
+import { shownSecret } from './validation.js';
 
 type Grace = '0' | '3600' | '86400';
 
@@ -30,7 +31,7 @@ export function RotateDialog({ apiKey, onClose, onRotated }: { apiKey: ApiKeyVie
         api.POST('/v1/api-keys/{publicId}/rotate', { params: { path: { publicId: apiKey.publicId } }, body: { gracePeriodSeconds: Number(grace) } }),
       );
       await queryClient.invalidateQueries({ queryKey: keyKeys.all });
-      onRotated(rotated.fullApiKey);
+      onRotated(shownSecret(rotated.fullApiKey));
     } catch (error) {
       setFailure(error);
     } finally {

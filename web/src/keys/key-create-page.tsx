@@ -14,7 +14,7 @@ import { EXPIRY_OPTIONS, type ExpiryChoice, expiryOf } from './expiry.js';
 import { keyKeys, scopeCatalogueQuery } from './queries.js';
 import { emptySelection, ScopeMatrix, type ScopeSelection, scopesOf, selectionOf } from './scope-matrix.js';
 import { SecretPanel } from './secret-panel.js';
-import { parseAllowlist, validateKeyForm } from './validation.js';
+import { parseAllowlist, shownSecret, validateKeyForm } from './validation.js';
 
 const PRESET_LABELS: Record<string, string> = {
   'read-only': 'Read-only',
@@ -105,7 +105,7 @@ function KeyForm({
         }),
       );
       await queryClient.invalidateQueries({ queryKey: keyKeys.lists() });
-      onCreated({ publicId, name: name.trim(), secret: fullApiKey });
+      onCreated({ publicId, name: name.trim(), secret: shownSecret(fullApiKey) });
     } catch (error) {
       setFailure(error);
       setErrors(fieldErrorsOf(error));

@@ -51,3 +51,9 @@ export function validateKeyForm(input: KeyFormInput): FieldErrors {
     expiresAt: input.expiresAt === undefined ? 'Choose a date in the future.' : undefined,
   });
 }
+
+/** The secret a create or rotation shows once; only an idempotent replay (which the console never sends) omits it. */
+export function shownSecret(fullApiKey: string | undefined): string {
+  if (!fullApiKey) throw new Error('The server did not return the new secret; create or rotate the key again.');
+  return fullApiKey;
+}

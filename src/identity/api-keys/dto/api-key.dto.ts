@@ -184,7 +184,12 @@ export class ApiKeyResponse {
 }
 
 export class ApiKeyWithSecretResponse extends ApiKeyResponse {
-  @ApiProperty({ example: 'vk_k3x9q2mf7a1b_…', description: 'Shown exactly once.' }) fullApiKey!: string;
+  @ApiProperty({
+    required: false,
+    example: 'vk_k3x9q2mf7a1b_…',
+    description: 'Shown exactly once: absent when an idempotent replay answers the creation again.',
+  })
+  fullApiKey!: string;
 
   static withSecret(key: ApiKey, creator: ApiKeyCreator, fullApiKey: string): ApiKeyWithSecretResponse {
     return { ...ApiKeyResponse.of(key, creator), fullApiKey };
