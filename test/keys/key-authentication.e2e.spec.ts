@@ -27,6 +27,7 @@ describe('authenticating with an API key or a key token', () => {
       companyId: owner.companyId,
       publicId: key.publicId,
       scopes: ['credits:read', 'vehicles:read', 'vehicles:write'],
+      ip: '127.0.0.1',
     };
     expect((await me(key.auth).expect(200)).body).toEqual(expected);
     const tokens = await exchangeKey(app, key.fullApiKey);

@@ -30,6 +30,7 @@ describe('token exchange and key token pairs', () => {
           companyId: owner.companyId,
           publicId: key.publicId,
           scopes: ['inspections:read', 'inspections:write'],
+          ip: '127.0.0.1',
         });
       }
     });
