@@ -131,7 +131,7 @@ function ChangeRoleDialog({ user, role, activeKeys, onClose }: { user: User; rol
       <p>{ROLE_SUMMARIES[role]}</p>
       {narrower && (
         <p className="notice notice-warn">
-          The API keys {user.name} created shrink with their role: they keep only the scopes {role === 'admin' || role === 'auditor' ? 'an' : 'a'} {ROLE_LABELS[role].toLowerCase()} has
+          The API keys {user.name} created shrink with their role: they keep only the scopes {/^[aeiou]/i.test(ROLE_LABELS[role]) ? 'an' : 'a'} {ROLE_LABELS[role].toLowerCase()} has
           {activeKeys ? ` (${activeKeys} active ${activeKeys === 1 ? 'key' : 'keys'})` : ''}. Integrations using them may start getting 403
           insufficient_scope.
         </p>
