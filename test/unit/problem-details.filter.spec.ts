@@ -38,7 +38,7 @@ function run(exception: unknown, url = '/v1/things?secret=1'): { sent: Sent; log
       return reply;
     },
   };
-  const request = { id: 'req-1', url, method: 'POST' };
+  const request = { id: 'req-1', url, method: 'POST', raw: { socket: { destroyed: true } } };
   const host = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }) } as unknown as ArgumentsHost;
   filter.catch(exception, host);
   return { sent, logged };
@@ -115,5 +115,17 @@ describe(ProblemDetailsFilter.name, () => {
   it('turns a stray Nest HttpException into a problem of the same status', () => {
     const { sent } = run(new BadRequestException('Object contains forbidden prototype property'));
     expect(sent.body).toMatchObject({ status: 400, code: 'validation_failed' });
+  });
+
+  it('logs a request stream aborted by its client at info, sends nothing, and keeps a lost database connection a 503 error', () => {
+    const aborted = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    const abortRun = run(aborted);
+    expect(abortRun.sent.status).toBe(0);
+    expect(abortRun.logged.map((line) => JSON.parse(line) as { level: number; msg: string })).toEqual([
+      expect.objectContaining({ level: 30, msg: 'client aborted' }),
+    ]);
+    const lostDatabase = run(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    expect(lostDatabase.sent.body).toMatchObject({ status: 503, code: 'dependency_unavailable' });
+    expect(lostDatabase.logged.join('\n')).toContain('"level":50');
   });
 });

@@ -36,6 +36,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
+    if (isClientAbort(exception)) {
+      // the client went away (closed mid-body, or the request timeout already answered 408 and closed it):
+      // nothing to answer and nothing wrong on this side
+      this.logger.info({ requestId: request.id }, 'client aborted');
+      if (!request.raw.socket.destroyed) sendProblem(request, reply, domainErrorOf(exception));
+      return;
+    }
     const error = this.toDomainError(exception, request);
     if (error.status >= 500) {
       this.logger.error({ requestId: request.id, err: exception }, 'request failed');
@@ -61,6 +68,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 export function domainErrorOf(exception: unknown): DomainError {
   if (exception instanceof DomainError) return exception;
   if (exception instanceof HttpException) return fromHttpException(exception);
+  if (isClientAbort(exception)) return new DomainError('request_timeout', 'The request body did not arrive in full; the connection is closed.');
   if (isDatabaseUnavailable(exception)) {
     return new DomainError('dependency_unavailable', 'The database is unavailable; the request had no effect.');
   }
@@ -120,6 +128,15 @@ function fromFastifyError(code: ProblemCode): DomainError {
     return new DomainError(code, 'The request body must be JSON: send it with `Content-Type: application/json`.');
   }
   return new DomainError(code, `${PROBLEM_CODES[code].title}.`);
+}
+
+/**
+ * Node's error for a request stream whose connection closed before the body arrived in full (the client
+ * hung up, or the request timeout cut it). Its code is ECONNRESET like a lost database connection's, so
+ * it is told apart by its message, which the pg driver never uses.
+ */
+export function isClientAbort(exception: unknown): boolean {
+  return exception instanceof Error && (exception as { code?: unknown }).code === 'ECONNRESET' && exception.message === 'aborted';
 }
 
 function isDatabaseUnavailable(exception: unknown): boolean {
