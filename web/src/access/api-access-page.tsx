@@ -1,15 +1,15 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { ok, type Schemas } from '../../../sdk/index.js';
 import { api } from '../api/client.js';
-import { fieldErrorsOf } from '../api/problems.js';
 import { Button } from '../components/Button.js';
 import { CopyButton } from '../components/CopyButton.js';
-import { Dialog } from '../components/Dialog.js';
+import { ConfirmDialog } from '../components/Dialog.js';
 import { TextArea } from '../components/Field.js';
 import { Loading, ProblemPanel } from '../components/States.js';
 import { Switch } from '../components/Switch.js';
+import { useFormSubmission, useSubmission } from '../components/use-field-errors.js';
 import { keyListQuery } from '../keys/queries.js';
 import { tokenExchangeSnippet } from '../keys/snippets.js';
 import { checkAllowlist, parseAllowlist } from '../keys/validation.js';
@@ -43,21 +43,12 @@ function ApiSwitch({ account }: { account: Account }) {
   const keys = useInfiniteQuery(keyListQuery('', 'all'));
   const activeKeys = keys.data?.pages.flatMap((page) => page.data).filter((key) => key.status === 'ACTIVE').length;
   const [confirming, setConfirming] = useState(false);
-  const [failure, setFailure] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const turnOn = useSubmission();
 
   const setEnabled = async (enabled: boolean) => {
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      const updated = await ok(api.PUT('/v1/account/api-access', { body: { enabled } }));
-      queryClient.setQueryData(accountKeys.all, updated);
-      setConfirming(false);
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
+    const updated = await ok(api.PUT('/v1/account/api-access', { body: { enabled } }));
+    queryClient.setQueryData(accountKeys.all, updated);
+    setConfirming(false);
   };
 
   return (
@@ -68,31 +59,28 @@ function ApiSwitch({ account }: { account: Account }) {
           ? 'On: API keys and key tokens of your company are accepted.'
           : 'Off: every request with an API key or key token is refused (403 api_disabled). The console keeps working.'}
       </p>
-      {failure !== undefined && !confirming && <ProblemPanel error={failure} />}
+      {turnOn.failure !== undefined && <ProblemPanel error={turnOn.failure} />}
       <Switch
         label={account.apiEnabled ? 'API access is on' : 'API access is off'}
         checked={account.apiEnabled}
-        disabled={busy}
-        onChange={() => (account.apiEnabled ? setConfirming(true) : void setEnabled(true))}
+        disabled={turnOn.busy}
+        onChange={() => (account.apiEnabled ? setConfirming(true) : void turnOn.run(() => setEnabled(true)))}
       />
       {confirming && (
-        <Dialog title="Turn API access off?" onClose={() => setConfirming(false)}>
+        <ConfirmDialog
+          title="Turn API access off?"
+          confirmLabel="Turn API access off"
+          variant="danger"
+          onConfirm={() => setEnabled(false)}
+          onClose={() => setConfirming(false)}
+        >
           <p>
             {activeKeys === undefined
               ? 'Every active API key'
               : `${activeKeys} active ${activeKeys === 1 ? 'key stops' : 'keys stop'} working at once`}
             {activeKeys === undefined ? ' stops working at once' : ''}, and so do their access tokens, until you turn access on again.
           </p>
-          {failure !== undefined && <ProblemPanel error={failure} />}
-          <div className="form-actions">
-            <Button variant="ghost" onClick={() => setConfirming(false)}>
-              Cancel
-            </Button>
-            <Button variant="danger" busy={busy} onClick={() => void setEnabled(false)}>
-              Turn API access off
-            </Button>
-          </div>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </section>
   );
@@ -128,10 +116,19 @@ function BaseAddress() {
 function CompanyAllowlist({ account }: { account: Account }) {
   const queryClient = useQueryClient();
   const [text, setText] = useState(account.ipAllowlist.join('\n'));
-  const [error, setError] = useState<string>();
-  const [failure, setFailure] = useState<unknown>();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { errors, submit, busy, failure } = useFormSubmission(
+    () => {
+      setSaved(false);
+      return { cidrs: checkAllowlist(parseAllowlist(text)) };
+    },
+    async () => {
+      const updated = await ok(api.PUT('/v1/account/ip-allowlist', { body: { cidrs: parseAllowlist(text) } }));
+      queryClient.setQueryData(accountKeys.all, updated);
+      setText(updated.ipAllowlist.join('\n'));
+      setSaved(true);
+    },
+  );
   const me = useMe();
   const keys = useInfiniteQuery(keyListQuery('', 'all'));
   const seenIps = [
@@ -142,28 +139,6 @@ function CompanyAllowlist({ account }: { account: Account }) {
         .filter((ip): ip is string => Boolean(ip)),
     ),
   ];
-
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    const cidrs = parseAllowlist(text);
-    const problem = checkAllowlist(cidrs);
-    setError(problem);
-    setSaved(false);
-    if (problem) return;
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      const updated = await ok(api.PUT('/v1/account/ip-allowlist', { body: { cidrs } }));
-      queryClient.setQueryData(accountKeys.all, updated);
-      setText(updated.ipAllowlist.join('\n'));
-      setSaved(true);
-    } catch (caught) {
-      setFailure(caught);
-      setError(fieldErrorsOf(caught).cidrs);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <section className="card" aria-labelledby="allowlist-heading">
@@ -179,7 +154,7 @@ function CompanyAllowlist({ account }: { account: Account }) {
         )}{' '}
         Include the addresses your systems call the API from.
       </p>
-      <form onSubmit={(event) => void save(event)} noValidate>
+      <form onSubmit={submit} noValidate>
         {failure !== undefined && <ProblemPanel error={failure} />}
         <TextArea
           label="Allowed addresses"
@@ -188,7 +163,7 @@ function CompanyAllowlist({ account }: { account: Account }) {
             setText(e.target.value);
             setSaved(false);
           }}
-          error={error}
+          error={errors.cidrs}
           rows={4}
           spellCheck={false}
           hint="One IP address or CIDR range per line, e.g. 203.0.113.0/24 or 2001:db8::/32. Empty: any address."

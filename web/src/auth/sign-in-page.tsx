@@ -1,12 +1,11 @@
 import { Link, Navigate, useSearch } from '@tanstack/react-router';
-import { type FormEvent, useState } from 'react';
-import { fieldErrorsOf } from '../api/problems.js';
+import { useState } from 'react';
 import { Button } from '../components/Button.js';
 import { TextField } from '../components/Field.js';
 import { Loading, ProblemPanel } from '../components/States.js';
 import { useSession } from '../session/session.js';
-import { useFieldErrors } from '../components/use-field-errors.js';
-import { validateSignUp, type FieldErrors } from './validation.js';
+import { useFormSubmission } from '../components/use-field-errors.js';
+import { validateSignUp } from './validation.js';
 
 /** Log in and sign up. Both start a cookie session (the refresh token never reaches this page). */
 export function SignInPage() {
@@ -59,47 +58,26 @@ export function SignInPage() {
 
 function LogInForm() {
   const { logIn } = useSession();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const { errors, setErrors, clear } = useFieldErrors();
-  const [failure, setFailure] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const found: FieldErrors = {};
-    if (!email.trim()) found.email = 'Enter your e-mail address.';
-    if (!password) found.password = 'Enter your password.';
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await logIn(email.trim(), password);
-    } catch (error) {
-      setFailure(error);
-      setErrors(fieldErrorsOf(error));
-    } finally {
-      setBusy(false);
-    }
+  const [input, setInput] = useState({ email: '', password: '' });
+  const { errors, clear, submit, busy, failure } = useFormSubmission(
+    () => ({ email: input.email.trim() ? undefined : 'Enter your e-mail address.', password: input.password ? undefined : 'Enter your password.' }),
+    () => logIn(input.email.trim(), input.password),
+  );
+  const set = (field: keyof typeof input) => (event: { target: { value: string } }) => {
+    setInput({ ...input, [field]: event.target.value });
+    clear(field);
   };
 
   return (
-    <form onSubmit={(event) => void submit(event)} noValidate>
+    <form onSubmit={submit} noValidate>
       {failure !== undefined && <ProblemPanel error={failure} />}
-      <TextField label="E-mail" type="email" autoComplete="username" value={email} onChange={(e) => {
-          setEmail(e.target.value);
-          clear('email');
-        }} error={errors.email} required />
+      <TextField label="E-mail" type="email" autoComplete="username" value={input.email} onChange={set('email')} error={errors.email} required />
       <TextField
         label="Password"
         type="password"
         autoComplete="current-password"
-        value={password}
-        onChange={(e) => {
-          setPassword(e.target.value);
-          clear('password');
-        }}
+        value={input.password}
+        onChange={set('password')}
         error={errors.password}
         required
       />
@@ -113,33 +91,17 @@ function LogInForm() {
 function SignUpForm() {
   const { signUp } = useSession();
   const [input, setInput] = useState({ companyName: '', name: '', email: '', password: '' });
-  const { errors, setErrors, clear } = useFieldErrors();
-  const [failure, setFailure] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { errors, clear, submit, busy, failure } = useFormSubmission(
+    () => validateSignUp(input),
+    () => signUp({ ...input, companyName: input.companyName.trim(), name: input.name.trim(), email: input.email.trim() }),
+  );
   const set = (field: keyof typeof input) => (event: { target: { value: string } }) => {
     setInput({ ...input, [field]: event.target.value });
     clear(field);
   };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const found = validateSignUp(input);
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await signUp({ ...input, companyName: input.companyName.trim(), name: input.name.trim(), email: input.email.trim() });
-    } catch (error) {
-      setFailure(error);
-      setErrors(fieldErrorsOf(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <form onSubmit={(event) => void submit(event)} noValidate>
+    <form onSubmit={submit} noValidate>
       {failure !== undefined && <ProblemPanel error={failure} />}
       <TextField label="Company name" autoComplete="organization" value={input.companyName} onChange={set('companyName')} error={errors.companyName} required />
       <TextField label="Your name" autoComplete="name" value={input.name} onChange={set('name')} error={errors.name} required />

@@ -2,10 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { type ApiKeyView, ok } from '../../../sdk/index.js';
 import { api } from '../api/client.js';
-import { Button } from '../components/Button.js';
-import { Dialog } from '../components/Dialog.js';
+import { ConfirmDialog } from '../components/Dialog.js';
 import { RadioGroup } from '../components/Field.js';
-import { ProblemPanel } from '../components/States.js';
 import { keyKeys } from './queries.js';
 import { shownSecret } from './validation.js';
 
@@ -21,72 +19,34 @@ const GRACE_OPTIONS: { value: Grace; label: string }[] = [
 export function RotateDialog({ apiKey, onClose, onRotated }: { apiKey: ApiKeyView; onClose: () => void; onRotated: (secret: string) => void }) {
   const queryClient = useQueryClient();
   const [grace, setGrace] = useState<Grace>('3600');
-  const [failure, setFailure] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
   const rotate = async () => {
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      const rotated = await ok(
-        api.POST('/v1/api-keys/{publicId}/rotate', { params: { path: { publicId: apiKey.publicId } }, body: { gracePeriodSeconds: Number(grace) } }),
-      );
-      await queryClient.invalidateQueries({ queryKey: keyKeys.all });
-      onRotated(shownSecret(rotated.fullApiKey));
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
+    const rotated = await ok(
+      api.POST('/v1/api-keys/{publicId}/rotate', { params: { path: { publicId: apiKey.publicId } }, body: { gracePeriodSeconds: Number(grace) } }),
+    );
+    await queryClient.invalidateQueries({ queryKey: keyKeys.all });
+    onRotated(shownSecret(rotated.fullApiKey));
   };
   return (
-    <Dialog title={`Rotate “${apiKey.name}”`} onClose={onClose}>
+    <ConfirmDialog title={`Rotate “${apiKey.name}”`} confirmLabel="Rotate key" onConfirm={rotate} onClose={onClose}>
       <p>A new secret replaces the current one. Scopes and settings stay the same.</p>
-      {failure !== undefined && <ProblemPanel error={failure} />}
       <RadioGroup legend="The old secret" name="grace" value={grace} options={GRACE_OPTIONS} onChange={setGrace} />
-      <div className="form-actions">
-        <Button variant="ghost" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button variant="primary" busy={busy} onClick={() => void rotate()}>
-          Rotate key
-        </Button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
 export function RevokeDialog({ apiKey, onClose }: { apiKey: ApiKeyView; onClose: () => void }) {
   const queryClient = useQueryClient();
-  const [failure, setFailure] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
   const revoke = async () => {
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await ok(api.DELETE('/v1/api-keys/{publicId}', { params: { path: { publicId: apiKey.publicId } } }));
-      await queryClient.invalidateQueries({ queryKey: keyKeys.all });
-      onClose();
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
+    await ok(api.DELETE('/v1/api-keys/{publicId}', { params: { path: { publicId: apiKey.publicId } } }));
+    await queryClient.invalidateQueries({ queryKey: keyKeys.all });
+    onClose();
   };
   return (
-    <Dialog title={`Revoke “${apiKey.name}”?`} onClose={onClose}>
+    <ConfirmDialog title={`Revoke “${apiKey.name}”?`} confirmLabel="Revoke key" variant="danger" onConfirm={revoke} onClose={onClose}>
       <p>
         Every request with this key and its tokens is refused from the next one on. <strong>Revoking cannot be undone</strong>: to restore
         access, create a new key.
       </p>
-      {failure !== undefined && <ProblemPanel error={failure} />}
-      <div className="form-actions">
-        <Button variant="ghost" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button variant="danger" busy={busy} onClick={() => void revoke()}>
-          Revoke key
-        </Button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }

@@ -1,10 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { type FormEvent, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ok, type Schemas } from '../../../sdk/index.js';
 import { api } from '../api/client.js';
-import { fieldErrorsOf } from '../api/problems.js';
-import { useFieldErrors } from '../components/use-field-errors.js';
+import { useFormSubmission } from '../components/use-field-errors.js';
 import { Button } from '../components/Button.js';
 import { RadioGroup, TextArea, TextField } from '../components/Field.js';
 import { Loading, ProblemPanel } from '../components/States.js';
@@ -70,28 +69,11 @@ function KeyForm({
   const [customDate, setCustomDate] = useState('');
   const [allowlist, setAllowlist] = useState('');
   const [creditCap, setCreditCap] = useState('');
-  const { errors, setErrors, clear } = useFieldErrors();
-  const [failure, setFailure] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const applyPreset = (presetName: string) => {
-    setPreset(presetName);
-    clear('scopes', 'preset');
-    const found = catalogue.presets.find((candidate) => candidate.name === presetName);
-    if (found) setSelection(selectionOf(catalogue, found.scopes));
-  };
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const scopes = scopesOf(selection);
-    const expiresAt = expiryOf(expiry, customDate);
-    const found = validateKeyForm({ name, description, allowlist, creditCap, scopeCount: scopes.length, expiresAt });
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      // Not a useMutation: its result (with the secret) would be kept in the mutation cache.
+  const { errors, clear, submit, busy, failure } = useFormSubmission(
+    () => validateKeyForm({ name, description, allowlist, creditCap, scopeCount: scopesOf(selection).length, expiresAt: expiryOf(expiry, customDate) }),
+    async () => {
+      const scopes = scopesOf(selection);
+      const expiresAt = expiryOf(expiry, customDate);
       const { fullApiKey, publicId } = await ok(
         api.POST('/v1/api-keys', {
           body: {
@@ -106,16 +88,18 @@ function KeyForm({
       );
       await queryClient.invalidateQueries({ queryKey: keyKeys.lists() });
       onCreated({ publicId, name: name.trim(), secret: shownSecret(fullApiKey) });
-    } catch (error) {
-      setFailure(error);
-      setErrors(fieldErrorsOf(error));
-    } finally {
-      setBusy(false);
-    }
+    },
+  );
+
+  const applyPreset = (presetName: string) => {
+    setPreset(presetName);
+    clear('scopes', 'preset');
+    const found = catalogue.presets.find((candidate) => candidate.name === presetName);
+    if (found) setSelection(selectionOf(catalogue, found.scopes));
   };
 
   return (
-    <form className="form" onSubmit={(event) => void submit(event)} noValidate>
+    <form className="form" onSubmit={submit} noValidate>
       {failure !== undefined && <ProblemPanel error={failure} />}
       <div className="form-grid">
         <TextField label="Name" value={name} onChange={(e) => {

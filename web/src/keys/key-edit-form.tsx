@@ -1,12 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { type ApiKeyView, ok } from '../../../sdk/index.js';
 import { api } from '../api/client.js';
-import { fieldErrorsOf, isStatus } from '../api/problems.js';
-import { type FieldErrors, withoutEmpty } from '../auth/validation.js';
+import { isStatus } from '../api/problems.js';
 import { Button } from '../components/Button.js';
 import { RadioGroup, TextArea, TextField } from '../components/Field.js';
 import { ProblemPanel } from '../components/States.js';
+import { useFormSubmission } from '../components/use-field-errors.js';
 import { keyKeys } from './queries.js';
 import { checkAllowlist, checkCreditCap, checkKeyName, parseAllowlist } from './validation.js';
 
@@ -21,25 +21,20 @@ export function KeyEditForm({ apiKey, onDone }: { apiKey: ApiKeyView; onDone: ()
   const [creditCap, setCreditCap] = useState(apiKey.dailyCreditLimit === null ? '' : String(apiKey.dailyCreditLimit));
   const [expiry, setExpiry] = useState<ExpiryEdit>('keep');
   const [date, setDate] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [failure, setFailure] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const expiresAt = expiry === 'date' ? new Date(`${date}T23:59:59Z`) : undefined;
-    const found = withoutEmpty({
-      name: checkKeyName(name),
-      description: description.length > 500 ? 'Use at most 500 characters.' : undefined,
-      ipAllowlist: checkAllowlist(parseAllowlist(allowlist)),
-      dailyCreditLimit: checkCreditCap(creditCap),
-      expiresAt: expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now()) ? 'Choose a date in the future.' : undefined,
-    });
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    setBusy(true);
-    setFailure(undefined);
-    try {
+  const expiresAt = () => (expiry === 'date' ? new Date(`${date}T23:59:59Z`) : undefined);
+  const { errors, submit, busy, failure } = useFormSubmission(
+    () => {
+      const expires = expiresAt();
+      return {
+        name: checkKeyName(name),
+        description: description.length > 500 ? 'Use at most 500 characters.' : undefined,
+        ipAllowlist: checkAllowlist(parseAllowlist(allowlist)),
+        dailyCreditLimit: checkCreditCap(creditCap),
+        expiresAt: expires && (Number.isNaN(expires.getTime()) || expires.getTime() <= Date.now()) ? 'Choose a date in the future.' : undefined,
+      };
+    },
+    async () => {
+      const expires = expiresAt();
       const updated = await ok(
         api.PATCH('/v1/api-keys/{publicId}', {
           params: { path: { publicId: apiKey.publicId } },
@@ -48,7 +43,7 @@ export function KeyEditForm({ apiKey, onDone }: { apiKey: ApiKeyView; onDone: ()
             description: description.trim(),
             ipAllowlist: parseAllowlist(allowlist),
             dailyCreditLimit: creditCap.trim() === '' ? null : Number(creditCap),
-            ...(expiry === 'never' ? { expiresAt: null } : expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+            ...(expiry === 'never' ? { expiresAt: null } : expires ? { expiresAt: expires.toISOString() } : {}),
           },
         }),
       );
@@ -56,16 +51,11 @@ export function KeyEditForm({ apiKey, onDone }: { apiKey: ApiKeyView; onDone: ()
       await queryClient.invalidateQueries({ queryKey: keyKeys.lists() });
       await queryClient.invalidateQueries({ queryKey: keyKeys.events(apiKey.publicId) });
       onDone();
-    } catch (error) {
-      setFailure(error);
-      setErrors(fieldErrorsOf(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  );
 
   return (
-    <form className="form" onSubmit={(event) => void submit(event)} noValidate aria-label="Edit key">
+    <form className="form" onSubmit={submit} noValidate aria-label="Edit key">
       {failure !== undefined &&
         (isStatus(failure, 404, 405) ? (
           <p className="notice notice-warn" role="alert">

@@ -1,12 +1,11 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { ok, type Role, type Schemas } from '../../../sdk/index.js';
 import { api } from '../api/client.js';
-import { fieldErrorsOf } from '../api/problems.js';
-import { checkEmail, checkName, checkPassword, withoutEmpty } from '../auth/validation.js';
-import { useFieldErrors } from '../components/use-field-errors.js';
+import { checkEmail, checkName, checkPassword } from '../auth/validation.js';
+import { useFormSubmission } from '../components/use-field-errors.js';
 import { Button } from '../components/Button.js';
-import { Dialog } from '../components/Dialog.js';
+import { ConfirmDialog } from '../components/Dialog.js';
 import { SelectField, TextField } from '../components/Field.js';
 import { formatDate } from '../components/format.js';
 import { Empty, Loading, ProblemPanel } from '../components/States.js';
@@ -110,24 +109,14 @@ const RANK: Record<Role, number> = { owner: 3, admin: 2, member: 1, auditor: 0 }
 
 function ChangeRoleDialog({ user, role, activeKeys, onClose }: { user: User; role: Role; activeKeys: number | undefined; onClose: () => void }) {
   const queryClient = useQueryClient();
-  const [failure, setFailure] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
   const change = async () => {
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await ok(api.PATCH('/v1/account/users/{id}', { params: { path: { id: user.id } }, body: { role } }));
-      await Promise.all([queryClient.invalidateQueries({ queryKey: teamKeys.all }), queryClient.invalidateQueries({ queryKey: keyKeys.all })]);
-      onClose();
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
+    await ok(api.PATCH('/v1/account/users/{id}', { params: { path: { id: user.id } }, body: { role } }));
+    await Promise.all([queryClient.invalidateQueries({ queryKey: teamKeys.all }), queryClient.invalidateQueries({ queryKey: keyKeys.all })]);
+    onClose();
   };
   const narrower = RANK[role] < RANK[user.role] || role === 'auditor';
   return (
-    <Dialog title={`Make ${user.name} ${ROLE_LABELS[role].toLowerCase()}?`} onClose={onClose}>
+    <ConfirmDialog title={`Make ${user.name} ${ROLE_LABELS[role].toLowerCase()}?`} confirmLabel="Change role" onConfirm={change} onClose={onClose}>
       <p>{ROLE_SUMMARIES[role]}</p>
       {narrower && (
         <p className="notice notice-warn">
@@ -136,38 +125,19 @@ function ChangeRoleDialog({ user, role, activeKeys, onClose }: { user: User; rol
           insufficient_scope.
         </p>
       )}
-      {failure !== undefined && <ProblemPanel error={failure} />}
-      <div className="form-actions">
-        <Button variant="ghost" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button variant="primary" busy={busy} onClick={() => void change()}>
-          Change role
-        </Button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
 function RemoveDialog({ user, activeKeys, onClose }: { user: User; activeKeys: number | undefined; onClose: () => void }) {
   const queryClient = useQueryClient();
-  const [failure, setFailure] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
   const remove = async () => {
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await ok(api.DELETE('/v1/account/users/{id}', { params: { path: { id: user.id } } }));
-      await Promise.all([queryClient.invalidateQueries({ queryKey: teamKeys.all }), queryClient.invalidateQueries({ queryKey: keyKeys.all })]);
-      onClose();
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
+    await ok(api.DELETE('/v1/account/users/{id}', { params: { path: { id: user.id } } }));
+    await Promise.all([queryClient.invalidateQueries({ queryKey: teamKeys.all }), queryClient.invalidateQueries({ queryKey: keyKeys.all })]);
+    onClose();
   };
   return (
-    <Dialog title={`Remove ${user.name}?`} onClose={onClose}>
+    <ConfirmDialog title={`Remove ${user.name}?`} confirmLabel="Remove user" variant="danger" onConfirm={remove} onClose={onClose}>
       <p>They can no longer sign in, and their sessions end.</p>
       <p className="notice notice-warn">
         {activeKeys === undefined
@@ -176,53 +146,30 @@ function RemoveDialog({ user, activeKeys, onClose }: { user: User; activeKeys: n
             ? 'They have no active API keys.'
             : `${activeKeys} active API ${activeKeys === 1 ? 'key' : 'keys'} they created will be revoked at once.`}
       </p>
-      {failure !== undefined && <ProblemPanel error={failure} />}
-      <div className="form-actions">
-        <Button variant="ghost" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button variant="danger" busy={busy} onClick={() => void remove()}>
-          Remove user
-        </Button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
 function AddUserForm({ onDone }: { onDone: () => void }) {
   const queryClient = useQueryClient();
   const [input, setInput] = useState({ name: '', email: '', password: '', role: 'member' as Role });
-  const { errors, setErrors, clear } = useFieldErrors();
-  const [failure, setFailure] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { errors, clear, submit, busy, failure } = useFormSubmission(
+    () => ({ name: checkName(input.name, 'their name'), email: checkEmail(input.email), password: checkPassword(input.password) }),
+    async () => {
+      await ok(api.POST('/v1/account/users', { body: { ...input, name: input.name.trim(), email: input.email.trim() } }));
+      await queryClient.invalidateQueries({ queryKey: teamKeys.all });
+      onDone();
+    },
+  );
   const set = (field: keyof typeof input) => (event: { target: { value: string } }) => {
     setInput({ ...input, [field]: event.target.value });
     clear(field);
   };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const found = withoutEmpty({ name: checkName(input.name, 'their name'), email: checkEmail(input.email), password: checkPassword(input.password) });
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await ok(api.POST('/v1/account/users', { body: { ...input, name: input.name.trim(), email: input.email.trim() } }));
-      await queryClient.invalidateQueries({ queryKey: teamKeys.all });
-      onDone();
-    } catch (error) {
-      setFailure(error);
-      setErrors(fieldErrorsOf(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
     <section className="card" aria-labelledby="add-user-heading">
       <h2 id="add-user-heading">Add a user</h2>
-      <form className="form" onSubmit={(event) => void submit(event)} noValidate>
+      <form className="form" onSubmit={submit} noValidate>
         {failure !== undefined && <ProblemPanel error={failure} />}
         <div className="form-grid">
           <TextField label="Name" autoComplete="off" value={input.name} onChange={set('name')} error={errors.name} required />
