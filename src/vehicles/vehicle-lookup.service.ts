@@ -10,6 +10,12 @@ const lookupQueue = (config: AppConfig) => `vehicle-lookup.${config.VEHICLE_DATA
 /** A request waits for at most this many attempts; the durable retry makes up to LOOKUP_MAX_ATTEMPTS per run. */
 const REQUEST_ATTEMPTS = 2;
 
+/** What the upstream services said of a registration. */
+export interface RegistrationLookup {
+  registration: string;
+  outcome: VehicleLookupOutcome;
+}
+
 interface LookupJob {
   companyId: string;
   vehicleId: string;
@@ -40,11 +46,26 @@ export class VehicleLookupService implements OnModuleInit {
     );
   }
 
-  /** Looks the vehicle's registration up and applies the outcome; schedules the retry when pending. */
+  /** Looks the vehicle's registration up and applies the outcome (before the write's first query). */
   async lookUpInRequest(vehicle: Vehicle): Promise<void> {
-    const outcome = await this.provider.lookup(vehicle.registration, {
+    this.apply(vehicle, await this.lookUp(vehicle.registration));
+  }
+
+  /** Asks the upstream services about a registration; run it before the write's first query. */
+  async lookUp(registration: string): Promise<RegistrationLookup> {
+    const outcome = await this.provider.lookup(registration, {
       maxAttempts: Math.min(REQUEST_ATTEMPTS, this.config.LOOKUP_MAX_ATTEMPTS),
     });
+    return { registration, outcome };
+  }
+
+  /**
+   * Applies a lookup made before the transaction. A vehicle whose registration changed meanwhile (or
+   * was not looked up) is left `pending`, for the background retry to look up.
+   */
+  apply(vehicle: Vehicle, lookup: RegistrationLookup | undefined): void {
+    const outcome: VehicleLookupOutcome =
+      lookup?.registration === vehicle.registration ? lookup.outcome : { kind: 'unavailable', reason: 'the registration changed during the lookup' };
     applyOutcome(vehicle, outcome);
     if (outcome.kind === 'unavailable') {
       this.logger.warn({ vehicleId: vehicle.id, reason: outcome.reason }, 'vehicle lookup unavailable; retrying in the background');

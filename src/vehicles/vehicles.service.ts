@@ -5,7 +5,8 @@ import { mapPage } from '../platform/http/pagination/keyset.js';
 import type { Page } from '../platform/http/pagination/page-query.dto.js';
 import { isUniqueViolation } from '../platform/database/pg-errors.js';
 import { type CreateVehicleRequest, type ListVehiclesQuery, type UpdateVehicleRequest, VehicleResponse } from './dto/vehicle.dto.js';
-import { VehicleLookupService } from './vehicle-lookup.service.js';
+import { UnitOfWork } from '../platform/database/unit-of-work.js';
+import { type RegistrationLookup, VehicleLookupService } from './vehicle-lookup.service.js';
 import { type Vehicle, VehiclesRepository } from './vehicles.repository.js';
 
 const ACTIVE_REGISTRATION_INDEX = 'vehicles_company_registration_active';
@@ -15,6 +16,7 @@ export class VehiclesService {
   constructor(
     private readonly vehicles: VehiclesRepository,
     private readonly lookups: VehicleLookupService,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async get(principal: Principal, vehicleId: string): Promise<VehicleResponse> {
@@ -48,19 +50,19 @@ export class VehiclesService {
     return this.update(principal, vehicleId, { registration: request.registration, vin: request.vin ?? null, nickname: request.nickname ?? null, mileage: request.mileage ?? null });
   }
 
-  /** PATCH: only the given fields; a new registration is looked up afresh. */
+  /** PATCH: only the given fields; a new registration is looked up afresh, before the transaction begins. */
   async update(principal: Principal, vehicleId: string, request: UpdateVehicleRequest): Promise<VehicleResponse> {
-    const vehicle = await this.vehicles.getForCompany(principal.companyId, vehicleId);
+    const lookup = request.registration === undefined ? undefined : await this.lookUpIfNew(principal.companyId, vehicleId, request.registration);
+    const vehicle = await this.vehicles.getForCompany(principal.companyId, vehicleId, { lock: true });
     if (request.vin !== undefined) vehicle.vin = request.vin;
     if (request.nickname !== undefined) vehicle.nickname = request.nickname;
     if (request.mileage !== undefined) vehicle.mileage = request.mileage;
     if (request.registration !== undefined && request.registration !== vehicle.registration) {
-      if (!vehicle.archivedAt) await this.refuseDuplicate(principal.companyId, request.registration);
       vehicle.registration = request.registration;
       vehicle.dvla = null;
       vehicle.motTests = [];
       vehicle.lookedUpAt = null;
-      await this.lookups.lookUpInRequest(vehicle);
+      this.lookups.apply(vehicle, lookup);
     }
     return VehicleResponse.of(await this.saveAndSchedule(vehicle));
   }
@@ -73,10 +75,26 @@ export class VehiclesService {
     return VehicleResponse.of(await this.vehicles.save(vehicle));
   }
 
+  /** The lookup runs between a read ahead of the transaction and the locked read that begins it. */
   async refreshLookup(principal: Principal, vehicleId: string): Promise<VehicleResponse> {
-    const vehicle = await this.vehicles.getForCompany(principal.companyId, vehicleId);
-    await this.lookups.lookUpInRequest(vehicle);
+    const { registration } = await this.uow.readAhead(() => this.vehicles.getForCompany(principal.companyId, vehicleId));
+    const lookup = await this.lookups.lookUp(registration);
+    const vehicle = await this.vehicles.getForCompany(principal.companyId, vehicleId, { lock: true });
+    this.lookups.apply(vehicle, lookup);
     return VehicleResponse.of(await this.saveAndSchedule(vehicle));
+  }
+
+  /**
+   * Ahead of the transaction: refuses a registration another active vehicle has, and looks it up
+   * unless the vehicle already has it.
+   */
+  private async lookUpIfNew(companyId: string, vehicleId: string, registration: string): Promise<RegistrationLookup | undefined> {
+    const current = await this.uow.readAhead(async () => {
+      const vehicle = await this.vehicles.getForCompany(companyId, vehicleId);
+      if (vehicle.registration !== registration && !vehicle.archivedAt) await this.refuseDuplicate(companyId, registration);
+      return vehicle;
+    });
+    return current.registration === registration ? undefined : this.lookups.lookUp(registration);
   }
 
   private async refuseDuplicate(companyId: string, registration: string): Promise<void> {

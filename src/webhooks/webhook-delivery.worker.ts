@@ -10,7 +10,7 @@ import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { postJson, type SendResult } from './webhook-sender.js';
 import { SecretBox, signatureHeader } from './webhook-signing.js';
-import { resolveTarget, TargetRefused } from './webhook-target.js';
+import { TargetRefused, WebhookTargets } from './webhook-target.js';
 
 /** How often each instance looks for attempts interrupted by a crash (their lease passed). */
 const SWEEP_INTERVAL_MS = 2_000;
@@ -38,6 +38,7 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationShutdow
     private readonly jobs: JobQueue,
     private readonly queue: DeliveryQueue,
     private readonly secrets: SecretBox,
+    private readonly targets: WebhookTargets,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: AppLogger,
   ) {}
@@ -158,7 +159,7 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationShutdow
   private async attempt(endpoint: WebhookEndpoint, event: OutboxEvent, signal: AbortSignal): Promise<SendResult> {
     let target;
     try {
-      target = await resolveTarget(endpoint.url, this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS);
+      target = await this.targets.check(endpoint.url);
     } catch (error) {
       if (error instanceof TargetRefused) return { status: null, error: `target refused: ${error.message}`, durationMs: 0 };
       throw error;

@@ -1,5 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
+import { Inject, Injectable } from '@nestjs/common';
 import ipaddr from 'ipaddr.js';
+import { AppConfig } from '../platform/config/app-config.js';
 
 /** Cloud metadata services, refused by name even though their ranges are already refused. */
 const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254']);
@@ -86,4 +88,19 @@ export async function resolveTarget(raw: string, allowPrivate: boolean, resolver
   }
   const [first] = addresses;
   return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
+}
+
+/** Checks webhook targets with the app's settings: at registration, and before every delivery attempt. */
+@Injectable()
+export class WebhookTargets {
+  constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
+
+  check(raw: string): Promise<ResolvedTarget> {
+    return resolveTarget(raw, this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS, (hostname) => this.lookUpHost(hostname));
+  }
+
+  /** DNS: slow at times, so never awaited inside a transaction. */
+  lookUpHost(hostname: string): Promise<{ address: string; family: number }[]> {
+    return systemResolver(hostname);
+  }
 }

@@ -12,6 +12,7 @@ import { WebhookDeliveryWorker } from './webhook-delivery.worker.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository.js';
 import { SecretBox } from './webhook-signing.js';
+import { WebhookTargets } from './webhook-target.js';
 import { WebhooksController } from './webhooks.controller.js';
 import { WebhooksService } from './webhooks.service.js';
 
@@ -32,6 +33,7 @@ import { WebhooksService } from './webhooks.service.js';
     WebhookDeliveriesService,
     WebhookEndpointsRepository,
     WebhookDeliveriesRepository,
+    WebhookTargets,
   ],
   exports: [EventOutbox],
 })

@@ -18,7 +18,7 @@ import { EventOutbox } from './event-outbox.service.js';
 import type { WebhookEventType } from './outbox-event.entity.js';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository.js';
 import { generateSigningSecret, SecretBox } from './webhook-signing.js';
-import { resolveTarget, TargetRefused } from './webhook-target.js';
+import { TargetRefused, WebhookTargets } from './webhook-target.js';
 
 /** Webhook endpoints of a company: registration, changes, secret rotation and test events. */
 @Injectable()
@@ -29,6 +29,7 @@ export class WebhooksService {
     private readonly secrets: SecretBox,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly operation: CurrentOperation,
+    private readonly targets: WebhookTargets,
   ) {}
 
   /** The URL's DNS resolution (SSRF check) runs before the first query, so outside the write's transaction. */
@@ -61,10 +62,12 @@ export class WebhooksService {
     return WebhookResponse.of(await this.endpoints.getForCompany(principal.companyId, id));
   }
 
+  /** As in create, the new URL is resolved before the first query. */
   async update(principal: Principal, id: string, request: UpdateWebhookRequest): Promise<WebhookResponse> {
+    const url = request.url === undefined ? undefined : await this.checkedUrl(request.url);
     const endpoint = await this.endpoints.getForCompany(principal.companyId, id, { lock: true });
     const before = { url: endpoint.url, events: [...endpoint.events], description: endpoint.description, enabled: endpoint.enabled };
-    if (request.url !== undefined) endpoint.url = await this.checkedUrl(request.url);
+    if (url !== undefined) endpoint.url = url;
     if (request.events !== undefined) endpoint.events = unique(request.events);
     if (request.description !== undefined) endpoint.description = request.description;
     if (request.enabled === true && !endpoint.enabled) {
@@ -110,8 +113,7 @@ export class WebhooksService {
 
   private async checkedUrl(raw: string): Promise<string> {
     try {
-      const target = await resolveTarget(raw, this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS);
-      return target.url.toString();
+      return (await this.targets.check(raw)).url.toString();
     } catch (error) {
       if (error instanceof TargetRefused) throw invalid([{ field: 'url', message: error.message }]);
       throw error;

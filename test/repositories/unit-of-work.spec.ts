@@ -44,6 +44,20 @@ describe('UnitOfWork.runDeferred', () => {
     expect(await customers.findForCompany(company, id)).toBeNull();
   });
 
+  it('reads ahead on a connection of its own before the transaction begins, and inside it once it has', async () => {
+    const txid = () => context.uow.manager.query<Array<{ txid: string }>>('SELECT txid_current()::text AS txid').then(([row]) => row.txid);
+    const seen = await context.uow.runDeferred(async () => {
+      const ahead = await context.uow.readAhead(txid);
+      const heldAfterReadAhead = holdsConnection();
+      const first = await txid();
+      const joined = await context.uow.readAhead(txid);
+      return { ahead, heldAfterReadAhead, first, joined };
+    });
+    expect(seen.heldAfterReadAhead).toBe(false);
+    expect(seen.ahead).not.toBe(seen.first);
+    expect(seen.joined).toBe(seen.first);
+  });
+
   it('commits nothing and answers the result when the work never queries', async () => {
     await expect(context.uow.runDeferred(() => Promise.resolve('pure compute'))).resolves.toBe('pure compute');
   });

@@ -10,12 +10,12 @@ import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, 
  */
 @Injectable()
 export class UnitOfWork {
-  private readonly current = new AsyncLocalStorage<EntityManager>();
+  private readonly current = new AsyncLocalStorage<OpenTransaction>();
 
   constructor(private readonly dataSource: DataSource) {}
 
   get manager(): EntityManager {
-    return this.current.getStore() ?? this.dataSource.manager;
+    return this.current.getStore()?.manager ?? this.dataSource.manager;
   }
 
   get inTransaction(): boolean {
@@ -29,8 +29,8 @@ export class UnitOfWork {
   /** Runs `work` in a transaction, joining the one already open in this async context. */
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const open = this.current.getStore();
-    if (open) return work(open);
-    return this.dataSource.transaction((manager) => this.current.run(manager, () => work(manager)));
+    if (open) return work(open.manager);
+    return this.dataSource.transaction((manager) => this.current.run(begun(manager), () => work(manager)));
   }
 
   /**
@@ -40,15 +40,15 @@ export class UnitOfWork {
    */
   async runDeferred<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const open = this.current.getStore();
-    if (open) return work(open);
+    if (open) return work(open.manager);
     const runner = this.dataSource.createQueryRunner();
-    const begun = beginOnFirstQuery(runner);
+    const hasBegun = beginOnFirstQuery(runner);
     try {
-      const result = await this.current.run(runner.manager, () => work(runner.manager));
-      if (begun()) await runner.commitTransaction();
+      const result = await this.current.run({ manager: runner.manager, hasBegun }, () => work(runner.manager));
+      if (hasBegun()) await runner.commitTransaction();
       return result;
     } catch (error) {
-      if (begun() && !runner.isReleased) await runner.rollbackTransaction().catch(() => undefined);
+      if (hasBegun() && !runner.isReleased) await runner.rollbackTransaction().catch(() => undefined);
       throw error;
     } finally {
       markEnded(runner);
@@ -59,10 +59,30 @@ export class UnitOfWork {
   /** Runs `work` in a new transaction of its own, even inside another (e.g. recording a denial). */
   runDetached<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.current.exit(() =>
-      this.dataSource.transaction((manager) => this.current.run(manager, () => work(manager))),
+      this.dataSource.transaction((manager) => this.current.run(begun(manager), () => work(manager))),
     );
   }
+
+  /**
+   * Reads what slow I/O needs to know (e.g. the registration a DVLA lookup is for) before a deferred
+   * transaction has begun: on a pooled connection given back at once, so the I/O that follows holds
+   * none. Once the transaction has begun, `work` joins it (a second connection could wait on it
+   * forever on PGlite). What it read may change before the transaction begins: re-read it there.
+   */
+  readAhead<T>(work: () => Promise<T>): Promise<T> {
+    const open = this.current.getStore();
+    if (open?.hasBegun()) return work();
+    return this.current.exit(work);
+  }
 }
+
+interface OpenTransaction {
+  manager: EntityManager;
+  /** Whether BEGIN has been sent (a deferred transaction sends it at its first query). */
+  hasBegun: () => boolean;
+}
+
+const begun = (manager: EntityManager): OpenTransaction => ({ manager, hasBegun: () => true });
 
 /**
  * Makes `runner` behave as if its transaction were open (so TypeORM's own writes never open and
