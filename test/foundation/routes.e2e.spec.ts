@@ -1,8 +1,13 @@
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { RequestMethod } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { MetadataScanner } from '@nestjs/core/metadata-scanner.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_RULES_DECLARED, Authenticated, Public } from '../../src/identity/authentication/access.decorators.js';
+import { PublicThrottleInterceptor } from '../../src/identity/authentication/throttles.js';
+import { AUDIT_ACTION } from '../../src/platform/operations/audited.decorator.js';
+import { CREDIT_COST } from '../../src/platform/operations/credit-cost.decorator.js';
+import { WritePipelineInterceptor } from '../../src/platform/operations/write-pipeline.interceptor.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Where @nestjs/swagger keeps @ApiXxxResponse and @ApiProduces (its DECORATORS constants). */
@@ -14,7 +19,11 @@ interface Route {
   name: string;
   /** Left out of the OpenAPI document (@ApiExcludeController), e.g. the HTML problem pages. */
   documented: boolean;
+  method: string;
   accessRules: unknown[];
+  audited: boolean;
+  costed: boolean;
+  interceptors: unknown[];
   responses: Record<string, { type?: unknown; schema?: unknown; content?: unknown }>;
   produces: string[];
 }
@@ -35,7 +44,14 @@ function routesOf(app: TestApp): Route[] {
         routes.push({
           name: `${controller.name}.${method}`,
           documented,
+          method: RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod],
           accessRules: [...declaredOnClass, ...((Reflect.getMetadata(ACCESS_RULES_DECLARED, handler) as unknown[] | undefined) ?? [])],
+          audited: Reflect.getMetadata(AUDIT_ACTION, handler) !== undefined,
+          costed: Reflect.getMetadata(CREDIT_COST, handler) !== undefined,
+          interceptors: [
+            ...((Reflect.getMetadata(INTERCEPTORS_METADATA, controller) as unknown[] | undefined) ?? []),
+            ...((Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? []),
+          ],
           responses: (Reflect.getMetadata(API_RESPONSE, handler) as Route['responses'] | undefined) ?? {},
           produces: (Reflect.getMetadata(API_PRODUCES, handler) as string[] | undefined) ?? [],
         });
@@ -77,6 +93,25 @@ describe('routes', () => {
   it('gives every route exactly one access rule (@Public, @Authenticated, @RequireScopes or @UserRoles)', () => {
     const wrong = routesOf(app).filter((route) => route.accessRules.length !== 1).map((route) => `${route.name}: ${route.accessRules.length}`);
     expect(wrong).toEqual([]);
+  });
+
+  it('puts every write through the write pipeline once, an authenticated POST included, and nothing else', () => {
+    const wrong = routesOf(app)
+      .filter((route) => {
+        const authenticatedPost = route.method === 'POST' && !route.accessRules.some((rule) => (rule as { kind: string }).kind === 'public');
+        const writes = route.audited || route.costed || authenticatedPost;
+        const bound = route.interceptors.filter((interceptor) => interceptor === WritePipelineInterceptor).length;
+        return bound !== (writes ? 1 : 0);
+      })
+      .map((route) => route.name);
+    expect(wrong).toEqual([]);
+  });
+
+  it('runs read routes without any interceptor (resolved at start-up), and public throttles only where declared', () => {
+    const reads = routesOf(app).filter((route) => route.method === 'GET' && route.interceptors.some((interceptor) => interceptor !== PublicThrottleInterceptor));
+    expect(reads.map((route) => route.name)).toEqual([]);
+    const throttled = routesOf(app).filter((route) => route.interceptors.includes(PublicThrottleInterceptor)).map((route) => route.name).sort();
+    expect(throttled).toEqual(['KeyTokenController.exchange', 'KeyTokenController.exchangeByQuery', 'SessionsController.login', 'SessionsController.refresh', 'SessionsController.signup']);
   });
 
   it('documents every route\'s success response with a type (or as binary, streamed or 204)', () => {

@@ -7,6 +7,8 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
   SetMetadata,
+  UseInterceptors,
+  applyDecorators,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
@@ -28,7 +30,9 @@ type ThrottleName = 'loginFailuresPerEmail' | 'loginFailuresPerIp' | 'signupsPer
 /** Which throttle a public route is under; read by PublicThrottleInterceptor. */
 export type PublicThrottle = 'login' | 'signup' | 'refresh';
 const PUBLIC_THROTTLE = 'fleetgate:public-throttle';
-export const Throttled = (throttle: PublicThrottle) => SetMetadata(PUBLIC_THROTTLE, throttle);
+/** Puts a public route under a throttle: its interceptor is bound to this route alone (resolved at start-up). */
+export const Throttled = (throttle: PublicThrottle) =>
+  applyDecorators(SetMetadata(PUBLIC_THROTTLE, throttle), UseInterceptors(PublicThrottleInterceptor));
 
 /** A store call never stalls a request for longer than this; past it the in-memory limiter answers. */
 const STORE_TIMEOUT_MS = 50;
@@ -120,7 +124,7 @@ function loginEmailOf(body: unknown): string | undefined {
  */
 @Injectable()
 export class PublicThrottleInterceptor implements NestInterceptor {
-  private readonly throttleOf = new WeakMap<object, PublicThrottle | null>();
+  private readonly throttleOf = new WeakMap<object, PublicThrottle>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -129,7 +133,6 @@ export class PublicThrottleInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const throttle = this.ruleOf(context);
-    if (!throttle) return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (throttle !== 'login') {
       const name = throttle === 'signup' ? 'signupsPerIp' : 'refreshesPerIp';
@@ -153,11 +156,12 @@ export class PublicThrottleInterceptor implements NestInterceptor {
     );
   }
 
-  private ruleOf(context: ExecutionContext): PublicThrottle | null {
+  /** Bound only by @Throttled, so the handler always names its throttle. */
+  private ruleOf(context: ExecutionContext): PublicThrottle {
     const handler = context.getHandler();
     let rule = this.throttleOf.get(handler);
     if (rule === undefined) {
-      rule = this.reflector.get<PublicThrottle | undefined>(PUBLIC_THROTTLE, handler) ?? null;
+      rule = this.reflector.get<PublicThrottle>(PUBLIC_THROTTLE, handler);
       this.throttleOf.set(handler, rule);
     }
     return rule;

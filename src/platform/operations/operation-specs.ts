@@ -1,8 +1,7 @@
 import { type ExecutionContext, Injectable, RequestMethod } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
-import { AUDIT_ACTION } from './audited.decorator.js';
-import { CREDIT_COST } from './credit-cost.decorator.js';
+import { AUDIT_ACTION, CREDIT_COST } from './operation-metadata.js';
 import type { CreditCostRule } from './operation.js';
 
 /** What a route declares about its writes: its audit action, its cost and the status of its success. */

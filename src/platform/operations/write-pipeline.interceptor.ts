@@ -1,4 +1,5 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, UseInterceptors } from '@nestjs/common';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { retryingTransaction } from '../database/pg-errors.js';
@@ -21,6 +22,8 @@ type WriteRequest = FastifyRequest & { user?: OperationActor };
  * scratch, up to three times, before anything reaches the client.
  * A request refused before the handler (authentication, scope, rate limit) is recorded by the
  * authentication guard through the same AuditSink.
+ * Bound only to the routes that write (`@Audited`, `@CreditCost`: see `throughWritePipeline`), so Nest
+ * resolves it at start-up and every other route runs without an interceptor (no rxjs on reads).
  */
 @Injectable()
 export class WritePipelineInterceptor implements NestInterceptor {
@@ -34,11 +37,7 @@ export class WritePipelineInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const spec = this.specs.of(context);
-    const request = context.switchToHttp().getRequest<WriteRequest>();
-    const idempotent = spec.method === 'POST' && request.user !== undefined;
-    if (!spec.action && !spec.cost && !idempotent) return next.handle();
-    return from(this.execute(context, next, spec));
+    return from(this.execute(context, next, this.specs.of(context)));
   }
 
   private async execute(context: ExecutionContext, next: CallHandler, spec: OperationSpec): Promise<unknown> {
@@ -73,7 +72,6 @@ export class WritePipelineInterceptor implements NestInterceptor {
         if (claim) await this.idempotency.complete(claim, reply.statusCode === 200 ? spec.successStatus : reply.statusCode, result);
         return result;
       };
-      if (!spec.action && !spec.cost) return await write();
       // A deadlock or serialisation failure rolled the whole transaction back (debit, audit event and
       // stored response included): run it again from scratch, handler and all, with a fresh operation.
       // The transaction begins at the handler's first query: slow I/O before it holds no connection.
@@ -91,6 +89,17 @@ export class WritePipelineInterceptor implements NestInterceptor {
       throw error;
     }
   }
+}
+
+/**
+ * Puts a handler through the write pipeline, once however many of its decorators ask (`@Audited` and
+ * `@CreditCost` both do): an interceptor named on the handler is resolved by Nest at start-up.
+ */
+export function throughWritePipeline(): MethodDecorator {
+  return (target, key, descriptor) => {
+    const bound = (Reflect.getMetadata(INTERCEPTORS_METADATA, descriptor.value as object) as unknown[] | undefined) ?? [];
+    if (!bound.includes(WritePipelineInterceptor)) UseInterceptors(WritePipelineInterceptor)(target, key, descriptor);
+  };
 }
 
 /**
