@@ -10,11 +10,10 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPage, collectConsoleErrors, launchChromium, newPersonContext, SCREENSHOTS, type Chromium } from './support/browser.js';
+import { email, logIn, navLink, navLinks, PASSWORD } from './support/people.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const run = promisify(execFile);
-const PASSWORD = 'correct horse battery staple';
-const email = (who: string) => `${who}-${randomUUID().slice(0, 8)}@acme-vans.example`;
 
 /** Runs a snippet the way a person would after pasting it; returns what it printed. */
 async function runSnippet(kind: 'curl' | 'node' | 'python' | 'shell', code: string, env: Record<string, string> = {}): Promise<string> {
@@ -41,21 +40,6 @@ async function copiedText(page: Page, button: string): Promise<string> {
   await expect.poll(() => page.getByRole('status').filter({ hasText: 'Copied' }).count()).toBeGreaterThan(0);
   return page.evaluate(() => navigator.clipboard.readText());
 }
-
-async function logIn(page: Page, address: string): Promise<void> {
-  await page.goto('/console/');
-  await page.getByRole('heading', { name: 'Log in to the console' }).waitFor();
-  // by keyboard only
-  await page.getByLabel('E-mail').focus();
-  await page.keyboard.type(address);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(PASSWORD);
-  await page.keyboard.press('Enter');
-  await page.getByRole('navigation', { name: 'Console' }).waitFor();
-}
-
-const navLink = (page: Page, name: string) => page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true });
-const navLinks = async (page: Page) => (await page.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents()).map((text) => text.trim());
 
 describe('the web console', () => {
   let server: RunningServer;
@@ -105,6 +89,9 @@ describe('the web console', () => {
     expect(deepLink.status).toBe(200);
     expect(deepLink.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
     expect(deepLink.headers.get('content-security-policy')).not.toMatch(/unsafe-inline/);
+    // frames only from blob: (a record's PDF fetched with the token), never from elsewhere; still no plugins
+    expect(deepLink.headers.get('content-security-policy')).toMatch(/frame-src blob:(;|$)/);
+    expect(deepLink.headers.get('content-security-policy')).toMatch(/object-src 'none'/);
     expect(await deepLink.text()).toContain('<div id="root">');
   });
 
@@ -125,7 +112,7 @@ describe('the web console', () => {
     await owner.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await owner.getByRole('button', { name: 'Create account' }).click();
     await owner.getByRole('heading', { name: company }).waitFor();
-    expect(await navLinks(owner)).toEqual(['Overview', 'API access', 'Keys', 'Credits', 'Webhooks', 'Audit', 'Team']);
+    expect(await navLinks(owner)).toEqual(['Overview', 'API access', 'Keys', 'Records', 'Credits', 'Webhooks', 'Audit', 'Team']);
     await checkPage(owner, 'overview-owner');
 
     await owner.reload();
@@ -337,7 +324,7 @@ describe('the web console', () => {
     // the admin signs in and creates a key of their own
     const admin = await (await newPersonContext(browser, server.baseUrl)).newPage();
     await logIn(admin, people.admin);
-    expect(await navLinks(admin)).toEqual(['Overview', 'Keys', 'Credits', 'Webhooks', 'Audit']);
+    expect(await navLinks(admin)).toEqual(['Overview', 'Keys', 'Records', 'Credits', 'Webhooks', 'Audit']);
     await admin.goto('/console/keys/new');
     await admin.getByLabel('Name').fill('Sam’s fleet sync');
     await admin.getByRole('button', { name: 'Inspection submission' }).click();
@@ -371,11 +358,11 @@ describe('the web console', () => {
     await expect.poll(() => owner.getByRole('table').getByText('Sam Admin').count()).toBe(0);
   });
 
-  it('shows a member only the overview and the credits', async () => {
+  it('shows a member only the overview, the records and the credits', async () => {
     const member = await (await newPersonContext(browser, server.baseUrl)).newPage();
     const errors = collectConsoleErrors(member);
     await logIn(member, people.member);
-    expect(await navLinks(member)).toEqual(['Overview', 'Credits']);
+    expect(await navLinks(member)).toEqual(['Overview', 'Records', 'Credits']);
     await member.getByRole('heading', { name: 'Your role: Member' }).waitFor();
     await checkPage(member, 'overview-member');
     await member.goto('/console/keys');
@@ -390,7 +377,7 @@ describe('the web console', () => {
   it('shows an auditor the keys read-only', async () => {
     const auditor = await (await newPersonContext(browser, server.baseUrl)).newPage();
     await logIn(auditor, people.auditor);
-    expect(await navLinks(auditor)).toEqual(['Overview', 'Keys', 'Credits', 'Webhooks', 'Audit']);
+    expect(await navLinks(auditor)).toEqual(['Overview', 'Keys', 'Records', 'Credits', 'Webhooks', 'Audit']);
     await navLink(auditor, 'Keys').click();
     await auditor.getByText('You can see the company\'s keys but not change them.').waitFor();
     await auditor.getByRole('link', { name: 'Nightly reporting export' }).waitFor();

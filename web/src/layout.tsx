@@ -16,6 +16,7 @@ export function Layout({ children }: { children: ReactNode }) {
     { to: '/', label: 'Overview', show: true },
     { to: '/api-access', label: 'API access', show: can.manageApiAccess },
     { to: '/keys', label: 'Keys', show: can.viewKeys },
+    { to: '/records', label: 'Records', show: can.readRecords },
     { to: '/credits', label: 'Credits', show: true },
     { to: '/webhooks', label: 'Webhooks', show: can.viewWebhooks },
     { to: '/audit', label: 'Audit', show: can.readAudit },

@@ -6,6 +6,7 @@ import { KeyCreatePage } from './keys/key-create-page.js';
 import { KeyDetailPage } from './keys/key-detail-page.js';
 import { KeysPage, parseKeyFilters } from './keys/keys-page.js';
 import { parseAuditFilters } from './audit/queries.js';
+import { parseAgreementFilters, parseCustomerFilters, parseInspectionFilters, parseLicenceCheckFilters, parseVehicleFilters } from './records/queries.js';
 import { OverviewPage } from './overview/overview-page.js';
 import { permissionsOf, type Permissions } from './session/permissions.js';
 import { useSession } from './session/session.js';
@@ -110,6 +111,82 @@ const webhookDetailRoute = createRoute({
   component: () => <Gate allowed={(can) => can.viewWebhooks} page={WebhookDetailPage} />,
 });
 
+// Records: read-only, one lazy chunk per kind; every role reads fleet data (API.md §2)
+const records = {
+  VehiclesPage: lazyRouteComponent(() => import('./records/vehicles.js'), 'VehiclesPage'),
+  VehiclePage: lazyRouteComponent(() => import('./records/vehicles.js'), 'VehiclePage'),
+  CustomersPage: lazyRouteComponent(() => import('./records/customers.js'), 'CustomersPage'),
+  CustomerPage: lazyRouteComponent(() => import('./records/customers.js'), 'CustomerPage'),
+  InspectionsPage: lazyRouteComponent(() => import('./records/inspections.js'), 'InspectionsPage'),
+  InspectionPage: lazyRouteComponent(() => import('./records/inspections.js'), 'InspectionPage'),
+  AgreementsPage: lazyRouteComponent(() => import('./records/agreements.js'), 'AgreementsPage'),
+  AgreementPage: lazyRouteComponent(() => import('./records/agreements.js'), 'AgreementPage'),
+  LicenceChecksPage: lazyRouteComponent(() => import('./records/licence-checks.js'), 'LicenceChecksPage'),
+  LicenceCheckPage: lazyRouteComponent(() => import('./records/licence-checks.js'), 'LicenceCheckPage'),
+};
+const readRecords = (can: Permissions) => can.readRecords;
+
+const recordsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/records',
+  component: () => <Navigate to="/records/vehicles" replace />,
+});
+const vehiclesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/records/vehicles',
+  validateSearch: parseVehicleFilters,
+  component: () => <Gate allowed={readRecords} page={records.VehiclesPage} />,
+});
+const vehicleRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/records/vehicles/$id',
+  component: () => <Gate allowed={readRecords} page={records.VehiclePage} />,
+});
+const customersRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/records/customers',
+  validateSearch: parseCustomerFilters,
+  component: () => <Gate allowed={readRecords} page={records.CustomersPage} />,
+});
+const customerRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/records/customers/$id',
+  component: () => <Gate allowed={readRecords} page={records.CustomerPage} />,
+});
+const inspectionsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/records/inspections',
+  validateSearch: parseInspectionFilters,
+  component: () => <Gate allowed={readRecords} page={records.InspectionsPage} />,
+});
+const inspectionRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/records/inspections/$id',
+  component: () => <Gate allowed={readRecords} page={records.InspectionPage} />,
+});
+const agreementsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/records/agreements',
+  validateSearch: parseAgreementFilters,
+  component: () => <Gate allowed={readRecords} page={records.AgreementsPage} />,
+});
+const agreementRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/records/agreements/$id',
+  component: () => <Gate allowed={readRecords} page={records.AgreementPage} />,
+});
+const licenceChecksRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/records/licence-checks',
+  validateSearch: parseLicenceCheckFilters,
+  component: () => <Gate allowed={readRecords} page={records.LicenceChecksPage} />,
+});
+const licenceCheckRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/records/licence-checks/$id',
+  component: () => <Gate allowed={readRecords} page={records.LicenceCheckPage} />,
+});
+
 const teamRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/team',
@@ -128,6 +205,17 @@ const routeTree = rootRoute.addChildren([
   creditsRoute,
   webhooksRoute,
   webhookDetailRoute,
+  recordsRoute,
+  vehiclesRoute,
+  vehicleRoute,
+  customersRoute,
+  customerRoute,
+  inspectionsRoute,
+  inspectionRoute,
+  agreementsRoute,
+  agreementRoute,
+  licenceChecksRoute,
+  licenceCheckRoute,
   teamRoute,
 ]);
 

@@ -14,6 +14,8 @@ export const CONSOLE_CSP = [
   "style-src 'self'",
   "img-src 'self'",
   "connect-src 'self'",
+  // record PDFs are fetched with the bearer token and framed from a blob: URL; no other frame source
+  "frame-src blob:",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",

@@ -1,4 +1,5 @@
 import { Link } from '@tanstack/react-router';
+import { isRecordType, RecordLink } from '../records/record-links.js';
 import { permissionsOf } from '../session/permissions.js';
 import { useMe } from '../session/session.js';
 
@@ -12,6 +13,20 @@ export function ResourceLink({ type, id }: { type: string | null; id: string | n
       <Link to="/keys/$publicId" params={{ publicId: id }}>
         {label}
       </Link>
+    );
+  }
+  if (type === 'webhook' && id && can.viewWebhooks) {
+    return (
+      <Link to="/webhooks/$id" params={{ id }}>
+        {label}
+      </Link>
+    );
+  }
+  if (isRecordType(type) && id && can.readRecords) {
+    return (
+      <RecordLink type={type} id={id}>
+        {label}
+      </RecordLink>
     );
   }
   return <span>{label}</span>;

@@ -10,6 +10,7 @@ import { SelectField, TextField } from '../components/Field.js';
 import { formatDate, formatDateTime } from '../components/format.js';
 import { Empty, Loading, ProblemPanel } from '../components/States.js';
 import { PageHeader } from '../layout.js';
+import { isRecordType, RecordLink } from '../records/record-links.js';
 import { useMe } from '../session/session.js';
 
 type LedgerEntry = Schemas['LedgerEntryResponse'];
@@ -117,7 +118,9 @@ export function CreditsPage() {
                     <td data-label="Change">{entry.delta > 0 ? `+${entry.delta}` : entry.delta}</td>
                     <td data-label="Balance after">{entry.balanceAfter}</td>
                     <td data-label="By">{entry.actor.name}</td>
-                    <td data-label="Reference">{entry.paymentReference ?? (entry.resourceType ? `${entry.resourceType} ${entry.resourceId ?? ''}` : '—')}</td>
+                    <td data-label="Reference">
+                      <LedgerReference entry={entry} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -131,6 +134,20 @@ export function CreditsPage() {
         )}
       </section>
     </section>
+  );
+}
+
+/** What an entry was for: the payment of a top-up, or the record a debit paid for, linked to its page. */
+function LedgerReference({ entry }: { entry: LedgerEntry }) {
+  if (entry.paymentReference) return <>{entry.paymentReference}</>;
+  if (!entry.resourceType) return <>—</>;
+  const label = `${entry.resourceType === 'inspection' ? 'Inspection' : entry.resourceType === 'agreement' ? 'Agreement' : entry.resourceType} ${entry.resourceId ?? ''}`.trim();
+  return isRecordType(entry.resourceType) && entry.resourceId ? (
+    <RecordLink type={entry.resourceType} id={entry.resourceId}>
+      {label}
+    </RecordLink>
+  ) : (
+    <>{label}</>
   );
 }
 

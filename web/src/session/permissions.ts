@@ -9,6 +9,8 @@ export function permissionsOf(role: Role) {
     manageKeys: role === 'owner' || role === 'admin',
     readAudit: role !== 'member',
     viewWebhooks: role !== 'member',
+    // vehicles, customers, inspections, agreements and licence checks: every role reads fleet data
+    readRecords: role === 'owner' || role === 'admin' || role === 'member' || role === 'auditor',
   };
 }
 
