@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import ipaddr from 'ipaddr.js';
-import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { BatchedLookup } from '../../platform/database/batched-lookup.js';
+import { poolOf } from '../../platform/database/pool.js';
 import { type CredentialKind, type Principal, RefusedCredential } from '../principal.js';
 import { DomainError } from '../../platform/http/domain-error.js';
 import { isIpAllowed } from '../../platform/net/ip-allowlist.js';
@@ -81,8 +82,15 @@ const rotatedAway = (row: KeyAuthRow) => {
  */
 @Injectable()
 export class ApiKeyCredentials {
-  private inFlight = 0;
-  private batch = new Map<string, Array<{ resolve: (row: KeyAuthRow | undefined) => void; reject: (error: unknown) => void }>>();
+  /**
+   * Lookups of one event-loop turn share one query, straight on the pool (never a caller's
+   * transaction). No named prepared statement: an embedded database's connections share one backend
+   * session, where the name would collide.
+   */
+  private readonly keys = new BatchedLookup<KeyAuthRow>(
+    async (publicIds) => (await poolOf(this.dataSource).query<KeyAuthRow>(KEY_AUTH_SQL, [publicIds])).rows,
+    (row) => row.public_id,
+  );
 
   constructor(
     private readonly hasher: ApiKeyHasher,
@@ -94,7 +102,7 @@ export class ApiKeyCredentials {
   async authenticateKey(rawKey: string, ip: string): Promise<Principal> {
     const parsed = parseApiKey(rawKey);
     if (parsed.kind !== 'ok') throw invalidKey();
-    const row = await this.find(parsed.key.publicId);
+    const row = await this.keys.find(parsed.key.publicId);
     if (!row) throw invalidKey();
     const generation = this.matchSecret(row, this.hasher.hash(parsed.key.secret));
     return this.admit(row, ip, generation, 'api_key');
@@ -102,7 +110,7 @@ export class ApiKeyCredentials {
 
   /** A key token's claims, re-checked against the key row. */
   async authenticateKeyToken(publicId: string, companyId: string, generation: number, ip: string): Promise<Principal> {
-    const row = await this.find(publicId);
+    const row = await this.keys.find(publicId);
     if (!row || row.company_id !== companyId) throw invalidToken();
     return this.admitGeneration(row, ip, generation);
   }
@@ -112,7 +120,7 @@ export class ApiKeyCredentials {
    * pair was exchanged from (a pair from the old secret dies with the rotation's grace period).
    */
   async principalForRefresh(publicId: string, companyId: string, generation: number, ip: string): Promise<Principal> {
-    const row = await this.find(publicId);
+    const row = await this.keys.find(publicId);
     if (!row || row.company_id !== companyId) {
       throw new DomainError('invalid_credentials', 'The refresh token is invalid, expired or already used.');
     }
@@ -123,41 +131,6 @@ export class ApiKeyCredentials {
     if (row.revoked_at || row.creator_removed_at) throw revoked(row);
     if (generation !== row.generation && !(generation === row.generation - 1 && this.inGrace(row))) throw rotatedAway(row);
     return this.admit(row, ip, generation, 'key_token');
-  }
-
-  /**
-   * Lookups that arrive in the same event-loop turn share one query (`public_id = ANY(…)`): under
-   * concurrency one round trip serves many requests, and each still reads rows fresh, after it arrived.
-   */
-  private find(publicId: string): Promise<KeyAuthRow | undefined> {
-    return new Promise((resolve, reject) => {
-      const waiting = this.batch.get(publicId);
-      if (waiting) waiting.push({ resolve, reject });
-      else this.batch.set(publicId, [{ resolve, reject }]);
-      if (this.batch.size > 1 || waiting) return;
-      // idle: query at once (no added latency); busy: gather this turn's lookups into one query
-      if (this.inFlight === 0) queueMicrotask(() => void this.flush());
-      else setImmediate(() => void this.flush());
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.batch;
-    this.batch = new Map();
-    this.inFlight++;
-    try {
-      // The batch serves several requests, so it never runs on one caller's transaction: straight to the
-      // pool. (No named prepared statement: an embedded database's connections share one backend
-      // session, where the name would collide.)
-      const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-      const { rows } = await pool.query<KeyAuthRow>(KEY_AUTH_SQL, [[...batch.keys()]]);
-      const byPublicId = new Map(rows.map((row) => [row.public_id, row]));
-      for (const [publicId, waiters] of batch) for (const waiter of waiters) waiter.resolve(byPublicId.get(publicId));
-    } catch (error) {
-      for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
-    } finally {
-      this.inFlight--;
-    }
   }
 
   /** The generation the presented secret belongs to; a retired secret is a revoked credential. */

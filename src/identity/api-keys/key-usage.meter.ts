@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Pool } from 'pg';
+import { poolOf } from '../../platform/database/pool.js';
 import { DataSource } from 'typeorm';
 import { LOGGER, type AppLogger } from '../../platform/logging/logger.js';
 import { creditsSpentOf } from '../../platform/operations/operation.js';
@@ -117,7 +117,7 @@ export class KeyUsageMeter implements OnModuleInit, BeforeApplicationShutdown {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const pool = poolOf(this.dataSource);
     try {
       // both tables in one transaction of the pool's own (never a request's): all or nothing
       const client = await pool.connect();
