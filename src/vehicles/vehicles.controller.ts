@@ -4,6 +4,7 @@ import { Audited } from '../platform/operations/audited.decorator.js';
 import { CurrentPrincipal, RequireScopes } from '../identity/authentication/access.decorators.js';
 import type { Principal } from '../identity/principal.js';
 import { IdParamPipe } from '../platform/http/id-param.pipe.js';
+import { type JsonText, SendsJsonText } from '../platform/http/json-text.js';
 import { type Page, pageResponseOf } from '../platform/http/pagination/page-query.dto.js';
 import { CreateVehicleRequest, ListVehiclesQuery, UpdateVehicleRequest, VehicleResponse } from './dto/vehicle.dto.js';
 import { VehiclesService } from './vehicles.service.js';
@@ -31,8 +32,9 @@ export class VehiclesController {
 
   @Get(':id')
   @RequireScopes('vehicles:read')
+  @SendsJsonText()
   @ApiOkResponse({ type: VehicleResponse })
-  get(@CurrentPrincipal() principal: Principal, @Param('id', IdParamPipe) id: string): Promise<VehicleResponse> {
+  get(@CurrentPrincipal() principal: Principal, @Param('id', IdParamPipe) id: string): Promise<JsonText> {
     return this.vehicles.get(principal, id);
   }
 

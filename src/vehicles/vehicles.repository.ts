@@ -1,11 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
+import { DomainError } from '../platform/http/domain-error.js';
 import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { TenantRepository } from '../platform/database/tenant-repository.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
-import { Vehicle } from './vehicle.entity.js';
+import { type LookupStatus, Vehicle } from './vehicle.entity.js';
 
 export type { Vehicle };
+
+/** A vehicle row as stored, its DVLA and MOT data still PostgreSQL's jsonb text (not parsed). */
+export interface StoredVehicle {
+  id: string;
+  registration: string;
+  vin: string | null;
+  nickname: string | null;
+  mileage: number | null;
+  lookup_status: LookupStatus;
+  dvla: string | null;
+  mot_tests: string;
+  looked_up_at: Date | null;
+  archived_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const STORED_VEHICLE_SQL = `
+  SELECT id, registration, vin, nickname, mileage, lookup_status, dvla::text AS dvla, mot_tests::text AS mot_tests,
+         looked_up_at, archived_at, created_at, updated_at
+    FROM vehicles
+   WHERE company_id = $1 AND id = $2`;
 
 type LookupResult = Pick<Vehicle, 'lookupStatus' | 'dvla' | 'motTests' | 'lookedUpAt'>;
 
@@ -21,6 +44,13 @@ export class VehiclesRepository extends TenantRepository<Vehicle> {
       if (query.registration !== undefined) builder.andWhere('vehicle.registration = :registration', { registration: query.registration });
       if (!query.includeArchived) builder.andWhere('vehicle.archivedAt IS NULL');
     });
+  }
+
+  /** The hot read (`GET /v1/vehicles/{id}`): one prepared statement, the row as stored; else 404. */
+  async getStoredForCompany(companyId: string, id: string): Promise<StoredVehicle> {
+    const [row] = await this.uow.queryPrepared<StoredVehicle>('vehicle_for_company', STORED_VEHICLE_SQL, [companyId, id]);
+    if (!row) throw DomainError.notFound('Vehicle');
+    return row;
   }
 
   /** The company's vehicle (not archived) with this registration, if any. */

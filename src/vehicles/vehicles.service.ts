@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../identity/principal.js';
 import { DomainError } from '../platform/http/domain-error.js';
 import { mapPage } from '../platform/http/pagination/keyset.js';
+import type { JsonText } from '../platform/http/json-text.js';
 import type { Page } from '../platform/http/pagination/page-query.dto.js';
 import { isUniqueViolation } from '../platform/database/pg-errors.js';
 import { type CreateVehicleRequest, type ListVehiclesQuery, type UpdateVehicleRequest, VehicleResponse } from './dto/vehicle.dto.js';
@@ -19,8 +20,8 @@ export class VehiclesService {
     private readonly uow: UnitOfWork,
   ) {}
 
-  async get(principal: Principal, vehicleId: string): Promise<VehicleResponse> {
-    return VehicleResponse.of(await this.vehicles.getForCompany(principal.companyId, vehicleId));
+  async get(principal: Principal, vehicleId: string): Promise<JsonText> {
+    return VehicleResponse.json(await this.vehicles.getStoredForCompany(principal.companyId, vehicleId));
   }
 
   async list(principal: Principal, query: ListVehiclesQuery): Promise<Page<VehicleResponse>> {

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compactJsonbText } from '../../src/platform/database/jsonb-text.js';
+import { VehicleResponse } from '../../src/vehicles/dto/vehicle.dto.js';
+import type { DvlaVehicleData, MotTest } from '../../src/vehicles/lookup/vehicle-data.js';
 import { VehiclesRepository } from '../../src/vehicles/vehicles.repository.js';
 import { expectOnlyItsCompanyFinds, type RepositoryContext, startRepositoryContext } from '../support/repositories.js';
 
@@ -55,5 +58,27 @@ describe('VehiclesRepository', () => {
     expect((await vehicles.getForCompany(owner, vehicle.id)).lookupStatus).toBe('pending');
     await vehicles.completePendingLookup(owner, vehicle.id, vehicle.registration, result);
     expect((await vehicles.getForCompany(owner, vehicle.id)).lookupStatus).toBe('not_found');
+  });
+
+  it('reads a vehicle as stored in one prepared statement, its response byte for byte the entity\'s, awkward strings included', async () => {
+    const [owner, other] = [await context.newCompany(), await context.newCompany()];
+    const vehicle = await vehicles.getForCompany(owner, await context.newVehicle(owner));
+    const awkward = 'a "quoted", \\back\\slash: {x: [1, 2]}, tab\t, new\nline, \u0001, é €, 🚐, \u2028';
+    vehicle.nickname = awkward;
+    vehicle.mileage = 12_345;
+    vehicle.dvla = { registrationNumber: vehicle.registration, make: awkward, colour: ', ', engineCapacity: 1995, markedForExport: false, taxDueDate: null } as unknown as DvlaVehicleData;
+    vehicle.motTests = [
+      { completedDate: '2024-01-02', testResult: 'PASSED', odometerValue: 0, odometerUnit: ': ', expiryDate: null, motTestNumber: '1', defects: [{ text: awkward, type: 'ADVISORY', dangerous: false }] },
+      { completedDate: '2023-01-02', testResult: 'FAILED', odometerValue: -1.5, odometerUnit: null, expiryDate: '2024-01-01', motTestNumber: null, defects: [] },
+    ] as MotTest[];
+    await vehicles.save(vehicle);
+
+    const stored = await vehicles.getStoredForCompany(owner, vehicle.id);
+    expect(stored.dvla).toContain('", "');
+    expect(VehicleResponse.json(stored)).toBe(JSON.stringify(VehicleResponse.of(await vehicles.getForCompany(owner, vehicle.id))));
+    expect(compactJsonbText(stored.mot_tests)).toBe(JSON.stringify(JSON.parse(stored.mot_tests)));
+    await expect(vehicles.getStoredForCompany(other, vehicle.id)).rejects.toMatchObject({ code: 'not_found' });
+    // inside a transaction it runs on the transaction's connection
+    await context.uow.run(async () => expect((await vehicles.getStoredForCompany(owner, vehicle.id)).id).toBe(vehicle.id));
   });
 });

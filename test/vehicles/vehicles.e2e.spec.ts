@@ -165,6 +165,25 @@ describe('vehicles (simulated lookup)', () => {
     });
   });
 
+  describe('GET /v1/vehicles/{id}', () => {
+    it('answers byte for byte what the list answers for the vehicle (stored JSON passed through), with a JSON content type', async () => {
+      const company = await newCompany(app);
+      const created = await app.http().post('/v1/vehicles').set(company.auth)
+        .send({ registration: uniqueRegistration(), nickname: 'Van "7", \\depot: {north}, é 🚐', mileage: 7 }).expect(201);
+      const archived = await newVehicle(app, company);
+      await app.http().delete(`/v1/vehicles/${archived.id}`).set(company.auth).expect(200);
+      const list = await app.http().get('/v1/vehicles?includeArchived=true').set(company.auth).expect(200);
+      for (const id of [created.body.id as string, archived.id]) {
+        const read = await app.http().get(`/v1/vehicles/${id}`).set(company.auth).expect(200);
+        expect(read.headers['content-type']).toBe('application/json; charset=utf-8');
+        expect(read.body.motTests.length + Object.keys(read.body.dvla ?? {}).length).toBeGreaterThan(0);
+        expect(list.text).toContain(read.text);
+        expect(read.text).toBe(JSON.stringify(list.body.data.find((item: { id: string }) => item.id === id)));
+      }
+      expectProblem(await app.http().get(`/v1/vehicles/${randomUUID()}`).set(company.auth), 404, 'not_found');
+    });
+  });
+
   describe('GET /v1/vehicles', () => {
     it('pages newest first with an opaque cursor and filters by registration', async () => {
       const company = await newCompany(app);

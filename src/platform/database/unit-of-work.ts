@@ -1,6 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
+import type { PoolClient, QueryResultRow } from 'pg';
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryRunner, type Repository } from 'typeorm';
+import { poolOf } from './pool.js';
+
+/** Each pooled connection's number, so that its prepared statements' names are its own. */
+const connectionNumbers = new WeakMap<PoolClient, number>();
+let connectionsSeen = 0;
 
 /**
  * The owner of transactions. Code that runs inside `run()` (including everything a request handler
@@ -24,6 +30,29 @@ export class UnitOfWork {
 
   repository<T extends ObjectLiteral>(entity: EntityTarget<T>): Repository<T> {
     return this.manager.getRepository(entity);
+  }
+
+  /**
+   * A hand-written query as a named prepared statement: parsed and planned once per connection, its
+   * rows as pg returns them (no query building, no hydration). Inside an open transaction it runs
+   * there, unnamed (a deferred transaction begins on it). The name carries the connection's number:
+   * an embedded database's connections share one backend session, where one name would collide.
+   */
+  async queryPrepared<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
+    const open = this.current.getStore();
+    if (open) return open.manager.query<R[]>(text, values);
+    const client = await poolOf(this.dataSource).connect();
+    let number = connectionNumbers.get(client);
+    if (number === undefined) connectionNumbers.set(client, (number = ++connectionsSeen));
+    try {
+      const { rows } = await client.query<R>({ name: `${name}_${number}`, text, values });
+      client.release();
+      return rows;
+    } catch (error) {
+      // as pg's own pool.query does: a connection that failed a query is not reused
+      client.release(error instanceof Error ? error : true);
+      throw error;
+    }
   }
 
   /** Runs `work` in a transaction, joining the one already open in this async context. */

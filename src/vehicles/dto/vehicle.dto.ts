@@ -4,6 +4,9 @@ import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength,
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { isUkRegistration, isVin, normaliseRegistration, normaliseVin } from '../registration.js';
 import { LOOKUP_STATUSES, type LookupStatus, type Vehicle } from '../vehicle.entity.js';
+import type { StoredVehicle } from '../vehicles.repository.js';
+import { compactJsonbText } from '../../platform/database/jsonb-text.js';
+import { asJsonText, type JsonText } from '../../platform/http/json-text.js';
 import type { DvlaVehicleData, MotTest } from '../lookup/vehicle-data.js';
 import { Satisfies, trimString, whenString, IsOmittable } from '../../platform/validation/validators.js';
 
@@ -116,5 +119,17 @@ export class VehicleResponse {
       createdAt: vehicle.createdAt.toISOString(),
       updatedAt: vehicle.updatedAt.toISOString(),
     };
+  }
+
+  /** `JSON.stringify(of(vehicle))`, byte for byte, with the stored DVLA and MOT JSON passed through unparsed. */
+  static json(vehicle: StoredVehicle): JsonText {
+    const text = JSON.stringify;
+    const time = (date: Date | null) => (date ? `"${date.toISOString()}"` : 'null');
+    return asJsonText(
+      `{"id":${text(vehicle.id)},"registration":${text(vehicle.registration)},"vin":${text(vehicle.vin)},"nickname":${text(vehicle.nickname)},` +
+        `"mileage":${text(vehicle.mileage)},"lookupStatus":${text(vehicle.lookup_status)},` +
+        `"dvla":${vehicle.dvla === null ? 'null' : compactJsonbText(vehicle.dvla)},"motTests":${compactJsonbText(vehicle.mot_tests)},` +
+        `"lookedUpAt":${time(vehicle.looked_up_at)},"archivedAt":${time(vehicle.archived_at)},"createdAt":${time(vehicle.created_at)},"updatedAt":${time(vehicle.updated_at)}}`,
+    );
   }
 }
