@@ -1,10 +1,11 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
-import { useMemo, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { ok } from '../../../sdk/index.js';
 import { api } from '../api/client.js';
 import { isStatus } from '../api/problems.js';
 import { Button } from '../components/Button.js';
+import { TextField } from '../components/Field.js';
 import { formatDateTime } from '../components/format.js';
 import { Empty, Loading, ProblemPanel } from '../components/States.js';
 import { PageHeader } from '../layout.js';
@@ -14,7 +15,8 @@ import { canManageWebhooks, EventCheckboxes, WebhookSecretPanel } from './webhoo
 
 export function WebhookDetailPage() {
   const { id } = useParams({ from: '/webhooks/$id' });
-  const webhook = useQuery(webhookQuery(id));
+  // polled, so an endpoint the delivery worker disables (410 Gone, failing too long) says so without a reload
+  const webhook = useQuery({ ...webhookQuery(id), refetchInterval: 5000 });
   return (
     <section>
       <p className="breadcrumb">
@@ -84,8 +86,57 @@ function WebhookDetail({ webhook }: { webhook: Webhook }) {
           </div>
         </section>
       )}
-      <Deliveries webhookId={webhook.id} manage={manage} />
+      {manage && <RecoverFailed webhook={webhook} />}
+      {/* a disabled endpoint takes no retries: re-enable it first */}
+      <Deliveries webhookId={webhook.id} manage={manage && webhook.enabled} />
     </>
+  );
+}
+
+/** `2026-11-25T10:00` (a datetime-local value, read as UTC) for a moment `hours` ago. */
+const hoursAgoInput = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString().slice(0, 16);
+
+/** Re-sends every failed delivery since a time (POST /v1/webhooks/{id}/recover), e.g. after an outage of the receiver. */
+function RecoverFailed({ webhook }: { webhook: Webhook }) {
+  const queryClient = useQueryClient();
+  const [since, setSince] = useState(() => hoursAgoInput(24));
+  const recover = useMutation({
+    mutationFn: (from: string) => ok(api.POST('/v1/webhooks/{id}/recover', { params: { path: { id: webhook.id } }, body: { since: `${from}:00Z` } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(webhook.id) }),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (since) recover.mutate(since);
+  };
+  return (
+    <section className="card" aria-labelledby="recover-heading">
+      <h2 id="recover-heading">Recover failed deliveries</h2>
+      <form className="filters-inline" onSubmit={submit} aria-label="Recover failed deliveries">
+        <TextField
+          label="Failed since (UTC)"
+          type="datetime-local"
+          value={since}
+          onChange={(e) => setSince(e.target.value)}
+          required
+        />
+        <div className="form-actions">
+          <Button type="submit" variant="secondary" busy={recover.isPending} disabled={!webhook.enabled || !since}>
+            Re-send failed deliveries
+          </Button>
+        </div>
+      </form>
+      {!webhook.enabled && <p className="field-hint">Re-enable the endpoint first: a disabled endpoint receives nothing.</p>}
+      <div role="status">
+        {recover.isSuccess && (
+          <p className="notice notice-ok">
+            {recover.data.queued === 0
+              ? 'No failed deliveries since then: nothing to re-send.'
+              : `${recover.data.queued} failed ${recover.data.queued === 1 ? 'delivery is' : 'deliveries are'} being sent again; watch them below.`}
+          </p>
+        )}
+      </div>
+      {recover.isError && <ProblemPanel error={recover.error} />}
+    </section>
   );
 }
 
