@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../platform/database/uuid-entity.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
-import { type AuditDraft, type ChainedEvent, chainHash, GENESIS_HASH } from './audit-chain.js';
+import { type AuditDraft, type ChainedEvent, GENESIS_HASH } from './audit-chain.js';
 
 const LIMITS = { userAgent: 512, path: 2048, idempotencyKey: 255, name: 200, ip: 64, requestId: 128 } as const;
 
 /**
- * Appends events to their company's hash chain. The company's `audit_chain_heads` row is locked by
- * the upsert (ON CONFLICT DO UPDATE locks the row and returns its latest committed version), so
- * writers of one company take turns until their transaction ends and can never fork the chain;
- * other companies lock other rows and do not wait.
+ * Appends events to their company's hash chain in ONE round trip: the `audit_append` function
+ * (migration 1764101100000) locks the company's `audit_chain_heads` row by an upsert (ON CONFLICT DO
+ * UPDATE locks the row and returns its latest committed version), so writers of one company take
+ * turns until their transaction ends and can never fork the chain; other companies lock other rows
+ * and do not wait. It computes the hash of tools/audit-verify/lib/chain.js in SQL from exactly the
+ * values given here (test/audit/audit-chain.spec.ts holds the two to the same bytes).
  *
  * Lock order (docs/ARCHITECTURE.md): the company row BEFORE the chain head. The upsert reads the
  * company row `FOR KEY SHARE` first — the lock the `audit_events` foreign key would take anyway, only
@@ -23,36 +25,16 @@ export class AuditChainWriter {
   /** Appends in the open transaction, or in a new one if there is none. */
   append(draft: AuditDraft): Promise<ChainedEvent> {
     return this.uow.run(async (manager) => {
-      const [head] = await manager.query<Array<{ seq: string; hash: string }>>(
-        `INSERT INTO audit_chain_heads (company_id, seq, hash)
-         SELECT id, 0, $2 FROM companies WHERE id = $1 FOR KEY SHARE
-         ON CONFLICT (company_id) DO UPDATE SET seq = audit_chain_heads.seq
-         RETURNING seq, hash`,
-        [draft.companyId, GENESIS_HASH],
-      );
-      const event: ChainedEvent = {
-        ...bounded(draft),
-        id: newId(),
-        seq: Number(head.seq) + 1,
-        occurredAt: new Date(),
-      };
-      const hash = chainHash(event, head.hash);
-      await manager.query(
-        `WITH appended AS (
-           INSERT INTO audit_events (id, company_id, seq, occurred_at, actor_type, actor_id, actor_name, actor_public_id,
-             ip, user_agent, request_id, action, method, path, resource_type, resource_id, status, outcome,
-             credits_spent, idempotency_key, prev_hash, hash, changes)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
-         )
-         UPDATE audit_chain_heads SET seq = $3, hash = $22 WHERE company_id = $2`,
+      const event: Omit<ChainedEvent, 'seq'> = { ...bounded(draft), id: newId(), occurredAt: new Date() };
+      const [appended] = await manager.query<Array<{ seq: string }>>(
+        `SELECT seq FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
         [
-          event.id, event.companyId, event.seq, event.occurredAt, event.actor.type, event.actor.id, event.actor.name,
-          event.actor.publicId, event.ip, event.userAgent, event.requestId, event.action, event.method, event.path,
-          event.resourceType, event.resourceId, event.status, event.outcome, event.creditsSpent, event.idempotencyKey,
-          head.hash, hash, event.changes ?? null,
+          event.companyId, GENESIS_HASH, event.id, event.occurredAt.toISOString(), event.actor.type, event.actor.id, event.actor.name,
+          event.actor.publicId ?? null, event.ip, event.userAgent, event.requestId, event.action, event.method, event.path,
+          event.resourceType, event.resourceId, event.status, event.outcome, event.creditsSpent, event.idempotencyKey, event.changes ?? null,
         ],
       );
-      return event;
+      return { ...event, seq: Number(appended.seq) };
     });
   }
 }
