@@ -8,9 +8,10 @@ import { CreditLedgerRepository } from './credit-ledger.repository.js';
 import { CreditsService } from './credits.service.js';
 
 /**
- * Spends credits inside the write's transaction. The debit is ONE conditional UPDATE, so the balance
- * cannot go below zero under any concurrency (and the CHECK on the column would refuse it anyway);
- * the company row stays locked until the write commits, which also serialises a key's daily cap.
+ * Spends credits inside the write's transaction. The debit and its ledger row are ONE statement (a
+ * conditional UPDATE), so the balance cannot go below zero under any concurrency (and the CHECK on the
+ * column would refuse it anyway); the company row stays locked until the write commits, which also
+ * serialises a key's daily cap.
  */
 @Injectable()
 export class CreditDebitService extends CreditMeter {
@@ -43,19 +44,15 @@ export class CreditDebitService extends CreditMeter {
     if (principal.apiKeyId && principal.dailyCreditLimit != null) {
       await this.checkKeyDailyLimit(companyId, principal.apiKeyId, principal.dailyCreditLimit, credits);
     }
-    const row = await this.companies.debitCredits(companyId, credits);
-    if (!row) return this.refuseInsufficient(companyId, credits);
-    const { balance } = row;
-    await this.credits.record(companyId, {
-      delta: -credits,
-      balanceAfter: balance,
-      reason: resource,
-      resourceType: resource,
+    // last and shortest: the company row is locked by this one statement, just before the audit append
+    const row = await this.ledger.debit(companyId, credits, {
+      resource,
       resourceId,
       actor: actorRefOf(principal),
       apiKeyId: principal.apiKeyId ?? null,
-      paymentReference: null,
     });
+    if (!row) return this.refuseInsufficient(companyId, credits);
+    const { balance } = row;
     const threshold = row.lowBalanceThreshold;
     if (balance < threshold && balance + credits >= threshold) {
       await this.outbox.record(companyId, 'credits.low', { id: companyId, balance, lowBalanceThreshold: threshold });

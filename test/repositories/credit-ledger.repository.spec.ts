@@ -28,4 +28,16 @@ describe('CreditLedgerRepository', () => {
     await ledger.append(other, entry(3));
     expect((await ledger.listForCompany(owner, { limit: 10 })).data.map((row) => row.id)).toEqual([second.id, first.id]);
   });
+
+  it('debits only what the balance holds, with its ledger row in the same statement', async () => {
+    const [owner, other] = [await context.newCompany(), await context.newCompany()];
+    const actor = { type: 'api_key' as const, id: null, name: 'Integrator', publicId: 'vk_pub_1' };
+    const resourceId = '019a0000-0000-7000-8000-000000000001';
+    expect(await context.uow.run(() => ledger.debit(owner, 11, { resource: 'inspection', resourceId, actor, apiKeyId: null }))).toBeNull();
+    expect((await ledger.listForCompany(owner, { limit: 10 })).data).toEqual([]);
+    expect(await context.uow.run(() => ledger.debit(owner, 1, { resource: 'agreement', resourceId, actor, apiKeyId: null }))).toEqual({ balance: 9, lowBalanceThreshold: expect.any(Number) });
+    const [row] = (await ledger.listForCompany(owner, { limit: 10 })).data;
+    expect(row).toMatchObject({ delta: -1, balanceAfter: 9, reason: 'agreement', resourceType: 'agreement', resourceId, actor, apiKeyId: null, paymentReference: null });
+    expect((await ledger.listForCompany(other, { limit: 10 })).data).toEqual([]);
+  });
 });

@@ -40,23 +40,6 @@ export class CompaniesRepository {
     await this.uow.repository(Company).update({ id: companyId }, changes);
   }
 
-  /**
-   * Spends credits in ONE conditional UPDATE (the balance never goes below zero, under any
-   * concurrency); the row stays locked until the transaction ends. The new balance and the
-   * company's low-balance threshold, or null when the balance is short.
-   */
-  async debitCredits(companyId: string, credits: number): Promise<{ balance: number; lowBalanceThreshold: number } | null> {
-    const result = await this.uow.manager
-      .createQueryBuilder()
-      .update(Company)
-      .set({ creditBalance: () => 'credit_balance - :credits' })
-      .where('id = :companyId AND credit_balance >= :credits', { companyId, credits })
-      .returning('credit_balance, low_balance_threshold')
-      .execute();
-    const row = (result.raw as Array<{ credit_balance: number; low_balance_threshold: number }>)[0];
-    return row ? { balance: row.credit_balance, lowBalanceThreshold: row.low_balance_threshold } : null;
-  }
-
   /** Adds credits unless the balance would pass `ceiling`; the new balance, or null when refused. */
   async addCredits(companyId: string, credits: number, ceiling: number): Promise<number | null> {
     const result = await this.uow.manager
