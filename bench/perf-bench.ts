@@ -21,13 +21,13 @@
  * service), BENCH_PROFILE (a scenario key such as postgres:read-key-32: only that one scenario runs, for
  * profiling).
  */
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startPrivateCluster } from './private-cluster.js';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { LoadResult, LoadSpec } from './perf-cannon.js';
@@ -48,7 +48,6 @@ const PROFILE = process.env.BENCH_PROFILE;
 const PAUSE_MS = { GET: 300, POST: 1_000 } as const;
 const CANNON = join(HERE, 'perf-cannon.js');
 const CEILING = join(HERE, 'ceiling-app.js');
-const PG_BIN = process.env.BENCH_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const PASSWORD = 'correct horse battery staple';
 const HIGH = '1000000000';
 
@@ -59,18 +58,6 @@ const DATABASE_NAME: Record<Database, string> = { postgres: 'PostgreSQL', embedd
 
 const children = new Set<ChildProcess>();
 const cleanups: Array<() => Promise<void> | void> = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -116,31 +103,10 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 // ---------------------------------------------------------------- the private PostgreSQL cluster
 
-const shellQuote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
-
-/** Runs a PostgreSQL binary as the `postgres` OS user when we are root (initdb refuses root), else as ourselves. */
-function asPostgres(command: string[]): string {
-  if (process.getuid?.() === 0) return execFileSync('su', ['postgres', '-c', command.map(shellQuote).join(' ')], { encoding: 'utf8' });
-  return execFileSync(command[0], command.slice(1), { encoding: 'utf8' });
-}
-
 async function startCluster(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'fleetgate-perf-pg-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  if (process.getuid?.() === 0) execFileSync('chown', ['postgres', dir]);
-  const port = await freePort();
-  const started = performance.now();
-  asPostgres([`${PG_BIN}/initdb`, '-D', `${dir}/data`, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  asPostgres([`${PG_BIN}/pg_ctl`, '-D', `${dir}/data`, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, '-l', `${dir}/log`, '-w', 'start']);
-  cleanups.push(() => {
-    try {
-      asPostgres([`${PG_BIN}/pg_ctl`, '-D', `${dir}/data`, '-m', 'fast', '-w', 'stop']);
-    } catch (error) {
-      console.error(`stopping the private cluster failed: ${String(error)}`);
-    }
-  });
-  console.error(`private PostgreSQL cluster on port ${port} (${dir}) in ${Math.round(performance.now() - started)} ms`);
-  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const cluster = await startPrivateCluster();
+  cleanups.push(() => cluster.stop());
+  return cluster.url;
 }
 
 // ---------------------------------------------------------------- the service and the ceiling

@@ -3,11 +3,11 @@ import { Injectable, StreamableFile } from '@nestjs/common';
 import type { Principal } from '../identity/principal.js';
 import { Lifecycle } from '../platform/lifecycle/lifecycle.js';
 import { AuditLogService } from './audit-log.service.js';
-import { type AuditRow } from './audit-rows.js';
+import { COL, eventCsvRecord, eventJsonLine } from './audit-rows.js';
 import { CompanyScanGate } from './company-scan-gate.js';
 import { AuditCheckpoints } from './checkpoints/audit-checkpoints.service.js';
 import type { Checkpoint } from './checkpoints/checkpoint-signature.js';
-import { csvField, csvRow } from './csv.js';
+import { csvRow } from './csv.js';
 import { invalid } from '../platform/http/validation.pipe.js';
 import type { AuditExportQuery, ExportFormat } from './dto/audit-query.dto.js';
 
@@ -29,9 +29,9 @@ const INTERRUPTED: Record<ExportFormat, string> = {
 };
 
 /**
- * Streams a company's log oldest first (chain order) as CSV or NDJSON, straight from plain rows (no
- * entity hydration), one window at a time as the client reads (back-pressure): memory stays flat
- * whatever the size. One scan per company at a time (CompanyScanGate).
+ * Streams a company's log oldest first (chain order) as CSV or NDJSON, each line written straight from
+ * the row's text (audit-rows.ts: no entity, no object per row), one window at a time as the client
+ * reads (back-pressure): memory stays flat whatever the size. One scan per company at a time (CompanyScanGate).
  */
 @Injectable()
 export class AuditExportService {
@@ -56,20 +56,20 @@ export class AuditExportService {
   }
 
   private async *lines(principal: Principal, query: AuditExportQuery): AsyncGenerator<string> {
-    const line = query.format === 'csv' ? csvLine : ndjsonLine;
     if (query.format === 'csv') yield csvRow(CSV_COLUMNS);
     const deadline = this.lifecycle.streamsDeadline;
     const withCheckpoints = query.checkpoints === 'true';
+    const line = query.format === 'csv' ? eventCsvRecord : eventJsonLine;
     for await (const rows of this.log.inChainOrder(principal.companyId, query)) {
       if (deadline.aborted) break;
       let chunk = '';
       if (withCheckpoints) {
         // the window's checkpoints, each right after the event it covers (one indexed query per window)
-        const signed = await this.checkpoints.inSeqRange(principal.companyId, Number(rows[0].seq), Number(rows[rows.length - 1].seq));
+        const signed = await this.checkpoints.inSeqRange(principal.companyId, Number(rows[0][COL.seq]), Number(rows[rows.length - 1][COL.seq]));
         let next = 0;
         for (const row of rows) {
           chunk += line(row);
-          const seq = Number(row.seq);
+          const seq = Number(row[COL.seq]);
           while (next < signed.length && signed[next].seq <= seq) {
             if (signed[next].seq === seq) chunk += checkpointLine(signed[next]);
             next += 1;
@@ -84,43 +84,6 @@ export class AuditExportService {
   }
 }
 
-function csvLine(row: AuditRow): string {
-  return `${csvField(row.id)},${row.seq},${row.occurred_at.toISOString()},${row.company_id},${row.actor_type},${csvField(row.actor_id)},${
-    csvField(row.actor_name)},${csvField(row.actor_public_id)},${csvField(row.ip)},${csvField(row.user_agent)},${csvField(row.request_id)},${
-    csvField(row.action)},${csvField(row.method)},${csvField(row.path)},${csvField(row.resource_type)},${csvField(row.resource_id)},${
-    row.status},${row.outcome},${row.credits_spent},${csvField(row.idempotency_key)},${row.prev_hash},${row.hash},${csvField(row.changes)}\r\n`;
-}
-
 function checkpointLine(checkpoint: Checkpoint): string {
   return `${JSON.stringify({ type: 'checkpoint', ...checkpoint })}\n`;
-}
-
-/** The contract's event shape (as GET /v1/audit-logs/{id} answers it), one JSON line. */
-function ndjsonLine(row: AuditRow): string {
-  const actor = row.actor_public_id === null
-    ? { type: row.actor_type, id: row.actor_id, name: row.actor_name }
-    : { type: row.actor_type, id: row.actor_id, name: row.actor_name, publicId: row.actor_public_id };
-  return `${JSON.stringify({
-    id: row.id,
-    seq: Number(row.seq),
-    occurredAt: row.occurred_at.toISOString(),
-    companyId: row.company_id,
-    actor,
-    ip: row.ip,
-    userAgent: row.user_agent,
-    requestId: row.request_id,
-    action: row.action,
-    method: row.method,
-    path: row.path,
-    resourceType: row.resource_type,
-    resourceId: row.resource_id,
-    status: row.status,
-    outcome: row.outcome,
-    creditsSpent: row.credits_spent,
-    idempotencyKey: row.idempotency_key,
-    // the stored text parsed: JSON.stringify(changes) gives back exactly the text the hash covers
-    changes: row.changes === null ? null : (JSON.parse(row.changes) as unknown),
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  })}\n`;
 }

@@ -74,18 +74,20 @@ describe('audit checkpoints', () => {
    * replica) changes the company's stored rows, recomputes every hash from the first changed seq and
    * moves the chain head to match, and deletes the stored checkpoints too.
    */
-  const tamper = async (companyId: string, change: (rows: AuditRow[]) => AuditRow[]): Promise<void> => {
+  /** A stored row read by column name; its values, in AUDIT_ROW_COLUMNS order, are what the chain hashes. */
+  type StoredRow = { id: string; seq: string; action: string; path: string };
+  const tamper = async (companyId: string, change: (rows: StoredRow[]) => StoredRow[]): Promise<void> => {
     const runner = app.dataSource.createQueryRunner();
     await runner.startTransaction();
     try {
       await runner.query(`SET LOCAL session_replication_role = replica`);
-      const before = (await runner.query(`SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events WHERE company_id = $1 ORDER BY seq`, [companyId])) as AuditRow[];
+      const before = (await runner.query(`SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events WHERE company_id = $1 ORDER BY seq`, [companyId])) as StoredRow[];
       const after = change(before.map((row) => ({ ...row })));
       const kept = new Set(after.map((row) => row.id));
       for (const row of before) if (!kept.has(row.id)) await runner.query(`DELETE FROM audit_events WHERE id = $1`, [row.id]);
       let prev = GENESIS_HASH;
       for (const row of after) {
-        const hash = chainHash(chainedOfRow(row), prev);
+        const hash = chainHash(chainedOfRow(Object.values(row) as AuditRow), prev);
         await runner.query(`UPDATE audit_events SET seq = $2, action = $3, path = $4, prev_hash = $5, hash = $6 WHERE id = $1`, [row.id, row.seq, row.action, row.path, prev, hash]);
         prev = hash;
       }
