@@ -61,7 +61,7 @@ export class WebhookResponse {
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true }) events!: WebhookEventType[];
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
   @ApiProperty() enabled!: boolean;
-  @ApiProperty({ nullable: true, enum: ['gone', 'failing', 'manual'], description: 'Why a disabled endpoint stopped receiving events.' })
+  @ApiProperty({ type: String, nullable: true, enum: ['gone', 'failing', 'manual', null], description: 'Why a disabled endpoint stopped receiving events.' })
   disabledReason!: WebhookDisabledReason | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
