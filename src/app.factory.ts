@@ -64,6 +64,8 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
     });
     const fastify = adapter.getInstance();
     hardenFastify(fastify, config);
+    // a silent logger writes nothing a request id could label: no child logger per request
+    if (logger.level === 'silent') fastify.setChildLoggerFactory((parent) => parent);
     fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
     fastify.addHook('onRequest', (request, reply, done) => {
       void reply.header('X-Request-Id', request.id);
