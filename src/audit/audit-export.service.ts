@@ -42,11 +42,11 @@ export class AuditExportService {
     private readonly checkpoints: AuditCheckpoints,
   ) {}
 
-  export(principal: Principal, query: AuditExportQuery): StreamableFile {
+  async export(principal: Principal, query: AuditExportQuery): Promise<StreamableFile> {
     if (query.checkpoints === 'true' && query.format !== 'ndjson') {
       throw invalid([{ field: 'checkpoints', message: 'checkpoints=true needs format=ndjson' }]);
     }
-    const leave = this.gate.enter(principal.companyId);
+    const leave = await this.gate.enter(principal.companyId);
     const stream = Readable.from(this.lines(principal, query), { objectMode: false, highWaterMark: 1 });
     stream.once('close', leave);
     return new StreamableFile(stream, {

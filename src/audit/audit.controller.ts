@@ -37,7 +37,7 @@ export class AuditController {
   @ApiOperation({ summary: 'Streams the log oldest first (chain order): CSV (RFC 4180, header row, formula-safe) or NDJSON.' })
   @ApiProduces('text/csv', 'application/x-ndjson')
   @ApiOkResponse({ description: 'The events in the range, streamed.' })
-  export(@CurrentPrincipal() principal: Principal, @Query() query: AuditExportQuery): StreamableFile {
+  export(@CurrentPrincipal() principal: Principal, @Query() query: AuditExportQuery): Promise<StreamableFile> {
     return this.exporter.export(principal, query);
   }
 

@@ -12,11 +12,12 @@ import { LicenceCheckSource1764100100000 } from './1764100100000-licence-check-s
 import { WebhookAttemptsInFlight1764100900000 } from './1764100900000-webhook-attempts-in-flight.js';
 import { AuditCheckpoints1764101000000 } from './1764101000000-audit-checkpoints.js';
 import { HotRowsAuditAppend1764101100000 } from './1764101100000-hot-rows-audit-append.js';
+import { CompanyScanLeases1764101200000 } from './1764101200000-company-scan-leases.js';
 
 /** Every migration, oldest first. Append new ones; never edit one that has been committed. */
 export const migrations = [
   Foundation1763870400000, ApiKeys1763870500000, CreditsLedgerIdempotency1763870700000, AuditLog1763870800000, Webhooks1763870900000, FleetRecords1763871000000, InspectionsAgreements1763871200000,
   RefreshTokenKeyGeneration1763871300000, AuditGuard1763871900000,
   Contract111764100000000, LicenceCheckSource1764100100000, WebhookAttemptsInFlight1764100900000, AuditCheckpoints1764101000000,
-  HotRowsAuditAppend1764101100000,
+  HotRowsAuditAppend1764101100000, CompanyScanLeases1764101200000,
 ];
