@@ -1750,7 +1750,7 @@ export interface components {
             startsAt: string;
             endsAt: string;
             dailyRate: components["schemas"]["MoneyOutput"];
-            deposit: components["schemas"]["MoneyOutput"] | null;
+            deposit: components["schemas"]["MoneyOutput"] | (never | null);
             mileageLimit: number | null;
             terms: string | null;
             /** @enum {string} */
@@ -1949,7 +1949,7 @@ export interface components {
              * @enum {string}
              */
             lookupStatus: "complete" | "pending" | "not_found";
-            dvla: components["schemas"]["DvlaDataResponse"] | null;
+            dvla: components["schemas"]["DvlaDataResponse"] | (never | null);
             /** @description Newest first. */
             motTests: components["schemas"]["MotTestResponse"][];
             /** @description When DVLA/MOT data was last fetched. */
@@ -2033,6 +2033,30 @@ export interface components {
             dateOfBirth?: string | null;
             licence?: components["schemas"]["LicenceOnFileDto"];
         };
+        AddressResponse: {
+            /** @example 1 High Street */
+            line1: string;
+            line2: string | null;
+            /** @example Leeds */
+            city: string | null;
+            /** @example LS1 4AP */
+            postcode: string | null;
+            /** @example GB */
+            country: string;
+        };
+        LicenceOnFileResponse: {
+            /** @example MORGA753116SM9IJ */
+            number: string;
+            /** Format: date */
+            expiresAt: string | null;
+            /**
+             * @example [
+             *       "B",
+             *       "BE"
+             *     ]
+             */
+            categories: string[];
+        };
         LicenceCheckSummaryResponse: {
             id: string;
             checkedAt: string;
@@ -2046,12 +2070,12 @@ export interface components {
             name: string;
             email: string | null;
             phone: string | null;
-            address: components["schemas"]["AddressDto"] | null;
+            address: components["schemas"]["AddressResponse"] | (never | null);
             /** Format: date */
             dateOfBirth: string | null;
-            licence: components["schemas"]["LicenceOnFileDto"] | null;
+            licence: components["schemas"]["LicenceOnFileResponse"] | (never | null);
             /** @description The newest licence check of this customer. */
-            latestLicenceCheck: components["schemas"]["LicenceCheckSummaryResponse"] | null;
+            latestLicenceCheck: components["schemas"]["LicenceCheckSummaryResponse"] | (never | null);
             createdAt: string;
             updatedAt: string;
         };

@@ -119,14 +119,29 @@ export class LicenceCheckSummaryResponse {
   @ApiProperty() flagged!: boolean;
 }
 
+/** An address on file: what was not given is null, the country defaults to GB. */
+export class AddressResponse {
+  @ApiProperty({ example: '1 High Street' }) line1!: string;
+  @ApiProperty({ type: String, nullable: true }) line2!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Leeds' }) city!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'LS1 4AP' }) postcode!: string | null;
+  @ApiProperty({ example: 'GB' }) country!: string;
+}
+
+export class LicenceOnFileResponse {
+  @ApiProperty({ example: 'MORGA753116SM9IJ' }) number!: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date' }) expiresAt!: string | null;
+  @ApiProperty({ type: [String], example: ['B', 'BE'] }) categories!: string[];
+}
+
 export class CustomerResponse {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ type: String, nullable: true }) email!: string | null;
   @ApiProperty({ type: String, nullable: true }) phone!: string | null;
-  @ApiProperty({ type: AddressDto, nullable: true }) address!: CustomerAddress | null;
+  @ApiProperty({ type: AddressResponse, nullable: true }) address!: CustomerAddress | null;
   @ApiProperty({ type: String, nullable: true, format: 'date' }) dateOfBirth!: string | null;
-  @ApiProperty({ type: LicenceOnFileDto, nullable: true }) licence!: LicenceOnFile | null;
+  @ApiProperty({ type: LicenceOnFileResponse, nullable: true }) licence!: LicenceOnFile | null;
   @ApiProperty({ type: LicenceCheckSummaryResponse, nullable: true, description: 'The newest licence check of this customer.' })
   latestLicenceCheck!: LicenceCheckSummary | null;
   @ApiProperty() createdAt!: string;

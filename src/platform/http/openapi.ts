@@ -53,6 +53,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config);
   document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA } };
+  for (const schema of Object.values(document.components.schemas ?? {})) allowNullReferences(schema);
   for (const [path, item] of Object.entries(document.paths)) {
     if (!path.startsWith('/v1')) continue;
     for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
@@ -76,6 +77,26 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     }
   }
   return document;
+}
+
+/** The null alternative of a nullable reference: OpenAPI 3.0 has no `type: 'null'`. */
+const NULL_SCHEMA: SchemaObject = { type: 'object', nullable: true, enum: [null] };
+
+/**
+ * `@ApiProperty({ type: Dto, nullable: true })` becomes `nullable` beside `allOf: [$ref]`, which per
+ * OpenAPI 3.0.3 still refuses null (the referenced schema must hold, and it is not nullable); a
+ * validator reading the document would reject the `null` the server sends. `anyOf: [$ref, null]`
+ * says what the property is.
+ */
+function allowNullReferences(schema: SchemaObject): void {
+  if (!('properties' in schema) || !schema.properties) return;
+  for (const [name, property] of Object.entries(schema.properties)) {
+    if ('$ref' in property || !property.nullable || property.allOf?.length !== 1 || !('$ref' in property.allOf[0])) continue;
+    const { allOf, ...rest } = property;
+    delete rest.nullable;
+    delete rest.type;
+    schema.properties[name] = { ...rest, anyOf: [allOf[0], NULL_SCHEMA] };
+  }
 }
 
 /** RFC 9457 problem details as every error answers them; extensions (`errors`, `requiredScopes`, …) per code. */
