@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompaniesRepository } from '../../src/identity/directory/companies.repository.js';
 import { UsersRepository } from '../../src/identity/directory/users.repository.js';
@@ -15,18 +14,15 @@ describe('UsersRepository and CompaniesRepository', () => {
   });
   afterAll(() => context.close());
 
-  const newUser = async (companyId: string, role: 'owner' | 'member' = 'owner') =>
-    users.save(users.create({ companyId, email: `user-${randomUUID()}@example.co.uk`, name: 'Olive Owner', passwordHash: 'not-a-hash', role }));
-
   it('finds a member for its company only: another company gets nothing, or a 404', async () => {
     const [owner, other] = [await context.newCompany(), await context.newCompany()];
-    await expectOnlyItsCompanyFinds(context, users, { owner, id: (await newUser(owner)).id }, other);
+    await expectOnlyItsCompanyFinds(context, users, { owner, id: (await context.newUser(owner)).id }, other);
   });
 
   it('answers for a removed user as for one that never existed, and counts only present owners', async () => {
     const company = await context.newCompany();
-    const [first, second] = [await newUser(company), await newUser(company)];
-    await newUser(company, 'member');
+    const [first, second] = [await context.newUser(company), await context.newUser(company)];
+    await context.newUser(company, 'member');
     expect(await users.countOwners(company)).toBe(2);
     await users.markRemoved(company, second.id);
     expect(await users.countOwners(company)).toBe(1);
@@ -35,6 +31,16 @@ describe('UsersRepository and CompaniesRepository', () => {
     expect((await users.listForCompany(company, { limit: 10 })).data.map((user) => user.id)).not.toContain(second.id);
     expect(await users.findByEmailWithPassword(second.email)).toBeNull();
     expect(await users.findByEmailWithPassword(first.email)).toMatchObject({ id: first.id, passwordHash: 'not-a-hash' });
+  });
+
+  it('names removed users too when asked by id, but only the company\'s own', async () => {
+    const [company, other] = [await context.newCompany(), await context.newCompany()];
+    const [present, removed] = [await context.newUser(company), await context.newUser(company, 'member')];
+    await users.markRemoved(company, removed.id);
+    const found = await users.findIncludingRemoved(company, [present.id, removed.id]);
+    expect(found.map((user) => [user.id, user.removedAt === null]).sort()).toEqual([[present.id, true], [removed.id, false]].sort());
+    expect(await users.findIncludingRemoved(other, [present.id, removed.id])).toEqual([]);
+    expect(await users.findIncludingRemoved(company, [])).toEqual([]);
   });
 
   it('adds credits up to a ceiling', async () => {

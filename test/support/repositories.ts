@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Type } from '@nestjs/common';
 import { expect } from 'vitest';
 import { CompaniesRepository } from '../../src/identity/directory/companies.repository.js';
+import { type User, UsersRepository } from '../../src/identity/directory/users.repository.js';
 import { UnitOfWork } from '../../src/platform/database/unit-of-work.js';
 import type { TenantRepository } from '../../src/platform/database/tenant-repository.js';
 import { uniqueRegistration } from './fleet.js';
@@ -18,6 +20,8 @@ export interface RepositoryContext {
   get<T>(type: Type<T>): T;
   /** A new company's id. */
   newCompany(): Promise<string>;
+  /** A new user of the company (an owner unless said otherwise). */
+  newUser(companyId: string, role?: User['role']): Promise<User>;
   /** A new vehicle of the company, for records that refer to one. */
   newVehicle(companyId: string): Promise<string>;
   /** A new customer of the company, for records that refer to one. */
@@ -32,11 +36,14 @@ export async function startRepositoryContext(): Promise<RepositoryContext> {
   const companies = get(CompaniesRepository);
   const vehicles = get(VehiclesRepository);
   const customers = get(CustomersRepository);
+  const users = get(UsersRepository);
   return {
     app,
     uow,
     get,
     newCompany: async () => (await companies.save(companies.create({ name: 'Repository Fleet Ltd', creditBalance: 10 }))).id,
+    newUser: (companyId, role = 'owner') =>
+      users.save(users.create({ companyId, email: `user-${randomUUID()}@example.co.uk`, name: 'Olive Owner', passwordHash: 'not-a-hash', role })),
     newVehicle: async (companyId) =>
       (await vehicles.save(vehicles.create({ companyId, registration: uniqueRegistration(), vin: null, nickname: null, mileage: null, archivedAt: null, lookupStatus: 'complete' }))).id,
     newCustomer: async (companyId) =>

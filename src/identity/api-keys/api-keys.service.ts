@@ -1,20 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { In, IsNull } from 'typeorm';
-import { RefreshToken } from '../sessions/refresh-token.entity.js';
-import { User } from '../directory/user.entity.js';
+import { RefreshTokensRepository } from '../sessions/refresh-tokens.repository.js';
+import { UsersRepository } from '../directory/users.repository.js';
 import type { Principal } from '../principal.js';
 import { DomainError } from '../../platform/http/domain-error.js';
 import { invalid } from '../../platform/http/validation.pipe.js';
 import { normaliseAllowlist } from '../../platform/net/ip-allowlist.js';
-import { paginate } from '../../platform/http/pagination/keyset.js';
 import { Page } from '../../platform/http/pagination/page-query.dto.js';
 import { UnitOfWork } from '../../platform/database/unit-of-work.js';
 import { CurrentOperation } from '../../platform/operations/current-operation.js';
 import { type Changes, OperationContext } from '../../platform/operations/operation.js';
 import { AuditSink, Outbox } from '../../platform/operations/ports.js';
 import { ALL_SCOPES, expandScopes, PRESETS, ROLE_SCOPES, type Scope } from '../scopes/scope-catalogue.js';
-import { ApiKey, type RevokedReason } from './api-key.entity.js';
+import type { RevokedReason } from './api-key.entity.js';
+import { type ApiKey, ApiKeysRepository } from './api-keys.repository.js';
 import { formatApiKey, newPublicId, newSecret } from './api-key-format.js';
 import { ApiKeyHasher } from './api-key-hasher.js';
 import {
@@ -34,6 +32,9 @@ const MAX_RETIRED_SECRETS = 20;
 export class ApiKeysService {
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly keys: ApiKeysRepository,
+    private readonly users: UsersRepository,
+    private readonly refreshTokens: RefreshTokensRepository,
     private readonly hasher: ApiKeyHasher,
     private readonly outbox: Outbox,
     private readonly audit: AuditSink,
@@ -45,9 +46,8 @@ export class ApiKeysService {
     const expiresAt = request.expiresAt ? futureDate(request.expiresAt) : null;
     const publicId = newPublicId();
     const secret = newSecret(publicId);
-    const keys = this.uow.repository(ApiKey);
-    const key = await keys.save(
-      keys.create({
+    const key = await this.keys.save(
+      this.keys.create({
         companyId: principal.companyId,
         publicId,
         name: request.name,
@@ -64,34 +64,13 @@ export class ApiKeysService {
   }
 
   async list(principal: Principal, query: ListApiKeysQuery): Promise<Page<ApiKeyResponse>> {
-    const builder = this.uow.repository(ApiKey).createQueryBuilder('key').where('key.companyId = :companyId', { companyId: principal.companyId });
-    switch (query.status) {
-      case undefined:
-        if (!query.includeRevoked) builder.andWhere('key.revokedAt IS NULL');
-        break;
-      case 'REVOKED':
-        builder.andWhere('key.revokedAt IS NOT NULL');
-        break;
-      case 'EXPIRED':
-        builder.andWhere('key.revokedAt IS NULL AND key.expiresAt <= now()');
-        break;
-      case 'ACTIVE':
-        builder.andWhere('key.revokedAt IS NULL AND (key.expiresAt IS NULL OR key.expiresAt > now())');
-        break;
-    }
-    if (query.q) {
-      const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      builder.andWhere("(lower(key.name) LIKE :q ESCAPE '\\' OR lower(coalesce(key.description, '')) LIKE :q ESCAPE '\\')", { q: pattern });
-    }
-    const page = await paginate(builder, query);
-    const creators = await this.creators(this.uow.manager, principal.companyId, page.data);
+    const page = await this.keys.listForCompany(principal.companyId, query);
+    const creators = await this.creators(principal.companyId, page.data);
     return new Page(page.data.map((key) => ApiKeyResponse.of(key, creators.get(key.createdBy)!)), page.nextCursor);
   }
 
   async get(principal: Principal, publicId: string): Promise<ApiKeyResponse> {
-    const key = await this.uow.repository(ApiKey).findOne({ where: { companyId: principal.companyId, publicId } });
-    if (!key) throw DomainError.notFound('API key');
-    return this.respond(this.uow.manager, key);
+    return this.respond(await this.keys.getForCompany(principal.companyId, publicId));
   }
 
   /** Name, description, allowlist, expiry and cap; scopes never change. A revoked key is final. */
@@ -102,8 +81,8 @@ export class ApiKeysService {
     if (request.ipAllowlist !== undefined) next.ipAllowlist = normaliseAllowlist(request.ipAllowlist, 'ipAllowlist');
     if (request.expiresAt !== undefined) next.expiresAt = request.expiresAt === null ? null : futureDate(request.expiresAt);
     if (request.dailyCreditLimit !== undefined) next.dailyCreditLimit = request.dailyCreditLimit;
-    return this.uow.run(async (manager) => {
-      const key = await this.locked(manager, principal.companyId, publicId);
+    return this.uow.run(async () => {
+      const key = await this.keys.getForCompany(principal.companyId, publicId, { lock: true });
       if (key.revokedAt) throw new DomainError('conflict', 'A revoked key cannot be changed.');
       const changes: Changes = {};
       for (const [field, value] of Object.entries(next) as Array<[keyof typeof next, unknown]>) {
@@ -113,18 +92,18 @@ export class ApiKeysService {
         changes[field] = { from, to };
         Object.assign(key, { [field]: value });
       }
-      if (Object.keys(changes).length > 0) await manager.save(key);
+      if (Object.keys(changes).length > 0) await this.keys.save(key);
       this.operation.describe({ resourceId: key.publicId, changes: Object.keys(changes).length > 0 ? changes : null });
-      return this.respond(manager, key);
+      return this.respond(key);
     });
   }
 
   /** Immediate and permanent; revoking a revoked key answers the key again without a second event. */
   revoke(principal: Principal, publicId: string): Promise<ApiKeyResponse> {
-    return this.uow.run(async (manager) => {
-      const key = await this.locked(manager, principal.companyId, publicId);
-      if (key.revokedAt) return this.respond(manager, key);
-      return this.markRevoked(manager, key, 'revoked');
+    return this.uow.run(async () => {
+      const key = await this.keys.getForCompany(principal.companyId, publicId, { lock: true });
+      if (key.revokedAt) return this.respond(key);
+      return this.markRevoked(key, 'revoked');
     });
   }
 
@@ -133,15 +112,11 @@ export class ApiKeysService {
    * reason `creator_removed`, with its own `api_key.revoke` audit event and `api_key.revoked` webhook.
    */
   async revokeAllOfCreator(actor: Principal, creatorId: string): Promise<number> {
-    return this.uow.run(async (manager) => {
-      const keys = await manager.find(ApiKey, {
-        where: { companyId: actor.companyId, createdBy: creatorId, revokedAt: IsNull() },
-        order: { id: 'ASC' },
-        lock: { mode: 'pessimistic_write' },
-      });
+    return this.uow.run(async () => {
+      const keys = await this.keys.lockActiveOfCreator(actor.companyId, creatorId);
       const call = this.operation.call();
       for (const key of keys) {
-        await this.markRevoked(manager, key, 'creator_removed');
+        await this.markRevoked(key, 'creator_removed');
         if (call) await this.audit.recordEvent(new OperationContext(actor, 'api_key.revoke', call, key.publicId, 200), 'success');
       }
       return keys.length;
@@ -154,8 +129,8 @@ export class ApiKeysService {
    * revoked either way: a rotation is often a response to a leak.
    */
   rotate(principal: Principal, publicId: string, gracePeriodSeconds = 0): Promise<ApiKeyWithSecretResponse> {
-    return this.uow.run(async (manager) => {
-      const key = await this.locked(manager, principal.companyId, publicId);
+    return this.uow.run(async () => {
+      const key = await this.keys.getForCompany(principal.companyId, publicId, { lock: true });
       if (key.revokedAt) throw new DomainError('conflict', 'A revoked key cannot be rotated.');
       const secret = newSecret(key.publicId);
       const now = new Date();
@@ -165,39 +140,31 @@ export class ApiKeysService {
       key.secretHash = this.hasher.hash(secret);
       key.generation += 1;
       key.rotatedAt = now;
-      await manager.save(key);
-      await manager.update(RefreshToken, { apiKeyPublicId: key.publicId, revokedAt: IsNull() }, { revokedAt: now });
-      const creators = await this.creators(manager, key.companyId, [key]);
+      await this.keys.save(key);
+      await this.refreshTokens.revokeAll(key.companyId, { apiKeyPublicId: key.publicId });
+      const creators = await this.creators(key.companyId, [key]);
       return ApiKeyWithSecretResponse.withSecret(key, creators.get(key.createdBy)!, formatApiKey(key.publicId, secret));
     });
   }
 
-  private async markRevoked(manager: EntityManager, key: ApiKey, reason: RevokedReason): Promise<ApiKeyResponse> {
+  private async markRevoked(key: ApiKey, reason: RevokedReason): Promise<ApiKeyResponse> {
     key.revokedAt = new Date();
     key.revokedReason = reason;
-    await manager.save(key);
-    const response = await this.respond(manager, key);
+    await this.keys.save(key);
+    const response = await this.respond(key);
     await this.outbox.record(key.companyId, 'api_key.revoked', { ...response });
     return response;
   }
 
-  private async respond(manager: EntityManager, key: ApiKey): Promise<ApiKeyResponse> {
-    const creators = await this.creators(manager, key.companyId, [key]);
+  private async respond(key: ApiKey): Promise<ApiKeyResponse> {
+    const creators = await this.creators(key.companyId, [key]);
     return ApiKeyResponse.of(key, creators.get(key.createdBy)!);
   }
 
-  /** The creators of these keys as they are now, in one query. */
-  private async creators(manager: EntityManager, companyId: string, keys: ApiKey[]): Promise<Map<string, ApiKeyCreator>> {
-    const ids = [...new Set(keys.map((key) => key.createdBy))];
-    if (ids.length === 0) return new Map();
-    const users = await manager.find(User, { where: { companyId, id: In(ids) } });
+  /** The creators of these keys as they are now (removed ones too), in one query. */
+  private async creators(companyId: string, keys: ApiKey[]): Promise<Map<string, ApiKeyCreator>> {
+    const users = await this.users.findIncludingRemoved(companyId, [...new Set(keys.map((key) => key.createdBy))]);
     return new Map(users.map((user) => [user.id, { id: user.id, name: user.name, role: user.role, removed: user.removedAt !== null }]));
-  }
-
-  private async locked(manager: EntityManager, companyId: string, publicId: string): Promise<ApiKey> {
-    const key = await manager.findOne(ApiKey, { where: { companyId, publicId }, lock: { mode: 'pessimistic_write' } });
-    if (!key) throw DomainError.notFound('API key');
-    return key;
   }
 
   /** Explicit scopes plus the preset's, in catalogue order; every one must be within the creator's role. */

@@ -1,29 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../platform/http/domain-error.js';
 import { invalid } from '../../platform/http/validation.pipe.js';
-import { UnitOfWork } from '../../platform/database/unit-of-work.js';
 import type { Principal } from '../principal.js';
-import { ApiKey } from './api-key.entity.js';
+import { ApiKeysRepository } from './api-keys.repository.js';
+import { KeyUsageRepository } from './key-usage.repository.js';
 import type { KeyUsageBucket, KeyUsageQuery, KeyUsageResponse, UsageGranularity } from './dto/api-key.dto.js';
 
 const BUCKET_MS: Record<UsageGranularity, number> = { hour: 3_600_000, day: 86_400_000 };
 const DEFAULT_SPAN_MS: Record<UsageGranularity, number> = { hour: 86_400_000, day: 30 * 86_400_000 };
 const MAX_SPAN_MS: Record<UsageGranularity, number> = { hour: 31 * 86_400_000, day: 400 * 86_400_000 };
-const TABLE: Record<UsageGranularity, string> = { hour: 'api_key_usage_hourly', day: 'api_key_usage_daily' };
-
-interface UsageRow {
-  bucket_start: Date;
-  requests: number;
-  succeeded: number;
-  denied: number;
-  failed: number;
-  credits_spent: number;
-}
 
 /** A key's usage in UTC hourly or daily buckets, oldest first, empty buckets included. */
 @Injectable()
 export class KeyUsageService {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly keys: ApiKeysRepository,
+    private readonly usageBuckets: KeyUsageRepository,
+  ) {}
 
   async usage(principal: Principal, publicId: string, query: KeyUsageQuery): Promise<KeyUsageResponse> {
     const { granularity } = query;
@@ -34,14 +26,9 @@ export class KeyUsageService {
     if (to - from > MAX_SPAN_MS[granularity]) {
       throw invalid([{ field: 'from', message: `at most ${granularity === 'hour' ? '31 days by hour' : '400 days by day'}` }]);
     }
-    const key = await this.uow.repository(ApiKey).findOne({ where: { companyId: principal.companyId, publicId }, select: { id: true, publicId: true } });
-    if (!key) throw DomainError.notFound('API key');
+    const key = await this.keys.getForCompany(principal.companyId, publicId);
     const first = from - (from % size);
-    const rows = await this.uow.manager.query<UsageRow[]>(
-      `SELECT bucket_start, requests, succeeded, denied, failed, credits_spent FROM ${TABLE[granularity]}
-        WHERE api_key_id = $1 AND company_id = $2 AND bucket_start >= $3 AND bucket_start < $4`,
-      [key.id, principal.companyId, new Date(first), new Date(to)],
-    );
+    const rows = await this.usageBuckets.bucketsOf(principal.companyId, key.id, granularity, new Date(first), new Date(to));
     const byStart = new Map(rows.map((row) => [row.bucket_start.getTime(), row]));
     const data: KeyUsageBucket[] = [];
     for (let start = first; start < to; start += size) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SelectQueryBuilder } from 'typeorm';
+import { In, type SelectQueryBuilder } from 'typeorm';
 import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { UnitOfWork } from '../../platform/database/unit-of-work.js';
 import { User } from './user.entity.js';
@@ -22,6 +22,11 @@ export class UsersRepository extends TenantRepository<User> {
 
   async markRemoved(companyId: string, userId: string): Promise<void> {
     await this.rows.update({ id: userId, companyId }, { removedAt: new Date() });
+  }
+
+  /** The company's users with these ids, removed ones included (a key or a token still names its creator). */
+  findIncludingRemoved(companyId: string, ids: string[]): Promise<User[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.rows.findBy({ companyId, id: In(ids) });
   }
 
   /** The member signing in with this e-mail (any company; e-mails are unique among members), with its password hash. */

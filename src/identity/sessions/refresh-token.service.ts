@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type EntityManager, IsNull } from 'typeorm';
 import { AppConfig } from '../../platform/config/app-config.js';
 import { DomainError } from '../../platform/http/domain-error.js';
 import { UnitOfWork } from '../../platform/database/unit-of-work.js';
 import { newId } from '../../platform/database/uuid-entity.js';
 import type { CallInfo } from '../../platform/operations/operation.js';
-import { ApiKey } from '../api-keys/api-key.entity.js';
-import { User } from '../directory/user.entity.js';
-import { RefreshToken } from './refresh-token.entity.js';
+import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
+import { UsersRepository } from '../directory/users.repository.js';
+import type { RefreshToken } from './refresh-token.entity.js';
+import { RefreshTokensRepository } from './refresh-tokens.repository.js';
 import { SignInAudit } from './sign-in-audit.js';
 
 export type RefreshSubject = { companyId: string } & (
@@ -26,13 +26,16 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 export class RefreshTokenService {
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly tokens: RefreshTokensRepository,
+    private readonly users: UsersRepository,
+    private readonly keys: ApiKeysRepository,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly signIns: SignInAudit,
   ) {}
 
-  issue(subject: RefreshSubject, familyId = newId()): Promise<string> {
+  async issue(subject: RefreshSubject, familyId = newId()): Promise<string> {
     const token = `rt_${randomBytes(32).toString('base64url')}`;
-    const row = this.uow.repository(RefreshToken).create({
+    await this.tokens.add({
       familyId,
       tokenHash: hashToken(token),
       companyId: subject.companyId,
@@ -41,24 +44,20 @@ export class RefreshTokenService {
       apiKeyGeneration: subject.apiKeyGeneration ?? null,
       expiresAt: new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
     });
-    return this.uow.repository(RefreshToken).insert(row).then(() => token);
+    return token;
   }
 
   /** Spends `token` and returns its subject with the successor token. */
   async rotate(token: string, call: CallInfo): Promise<{ subject: RefreshSubject; refreshToken: string }> {
-    const outcome = await this.uow.run(async (manager) => {
-      const tokens = manager.getRepository(RefreshToken);
-      const row = await tokens.findOne({
-        where: { tokenHash: hashToken(token) },
-        lock: { mode: 'pessimistic_write' },
-      });
+    const outcome = await this.uow.run(async () => {
+      const row = await this.tokens.findByHash(hashToken(token), { lock: true });
       if (!row || row.expiresAt <= new Date()) return { kind: 'invalid' as const };
       if (row.spentAt || row.revokedAt) {
-        await tokens.update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
-        await this.recordReuse(manager, row, call);
+        await this.tokens.revokeAll(row.companyId, { familyId: row.familyId });
+        await this.recordReuse(row, call);
         return { kind: 'reused' as const };
       }
-      await tokens.update({ id: row.id }, { spentAt: new Date() });
+      await this.tokens.markSpent(row.companyId, row.id);
       const subject: RefreshSubject = row.userId
         ? { companyId: row.companyId, userId: row.userId }
         : { companyId: row.companyId, apiKeyPublicId: row.apiKeyPublicId!, apiKeyGeneration: row.apiKeyGeneration ?? 0 };
@@ -73,25 +72,20 @@ export class RefreshTokenService {
 
   /** Log-out: revokes the token's whole family. An unknown token is no error (nothing to revoke). */
   async revokeFamily(token: string): Promise<void> {
-    const row = await this.uow.repository(RefreshToken).findOne({ where: { tokenHash: hashToken(token) } });
-    if (row) await this.uow.repository(RefreshToken).update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const row = await this.tokens.findByHash(hashToken(token));
+    if (row) await this.tokens.revokeAll(row.companyId, { familyId: row.familyId });
   }
 
   /** `auth.refresh_reuse_detected` in the family's company, attributed to the user or key the family belongs to. */
-  private async recordReuse(manager: EntityManager, row: RefreshToken, call: CallInfo): Promise<void> {
+  private async recordReuse(row: RefreshToken, call: CallInfo): Promise<void> {
     if (row.userId) {
-      const user = await manager.findOne(User, { where: { id: row.userId, companyId: row.companyId } });
+      const [user] = await this.users.findIncludingRemoved(row.companyId, [row.userId]);
       if (user) await this.signIns.record('auth.refresh_reuse_detected', { type: 'user', companyId: user.companyId, userId: user.id, name: user.name }, call, 401, row.familyId);
       return;
     }
-    const key = await manager.findOne(ApiKey, { where: { publicId: row.apiKeyPublicId!, companyId: row.companyId } });
+    const key = await this.keys.findForCompany(row.companyId, row.apiKeyPublicId!);
     if (!key) return;
     const actor = { type: 'api_key' as const, companyId: key.companyId, userId: key.createdBy, name: key.name, apiKeyId: key.id, publicId: key.publicId };
     await this.signIns.record('auth.refresh_reuse_detected', actor, call, 401, row.familyId);
-  }
-
-  /** Revokes every refresh token of a subject (e.g. a removed user). */
-  async revokeAllForUser(userId: string): Promise<void> {
-    await this.uow.repository(RefreshToken).update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 }

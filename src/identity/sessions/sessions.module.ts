@@ -9,6 +9,7 @@ import { KeyTokenController } from './key-token.controller.js';
 import { KeyTokenService } from './key-token.service.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { RefreshTokenService } from './refresh-token.service.js';
+import { RefreshTokensRepository } from './refresh-tokens.repository.js';
 import { SessionsController } from './sessions.controller.js';
 import { SessionsService } from './sessions.service.js';
 import { TokenRefreshService } from './token-refresh.service.js';
@@ -17,7 +18,7 @@ import { TokenRefreshService } from './token-refresh.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([RefreshToken]), AuthenticationModule, TokensModule, KeyCredentialsModule, DirectoryModule],
   controllers: [SessionsController, KeyTokenController],
-  providers: [SessionsService, TokenRefreshService, RefreshTokenService, KeyTokenService, SignInAudit],
-  exports: [RefreshTokenService],
+  providers: [SessionsService, TokenRefreshService, RefreshTokenService, RefreshTokensRepository, KeyTokenService, SignInAudit],
+  exports: [RefreshTokensRepository],
 })
 export class SessionsModule {}

@@ -4,12 +4,12 @@ import { DomainError } from '../../platform/http/domain-error.js';
 import { CreditMeter } from '../../platform/operations/ports.js';
 import { UnitOfWork } from '../../platform/database/unit-of-work.js';
 import { isUniqueViolation } from '../../platform/database/pg-errors.js';
-import { Company } from '../directory/company.entity.js';
+import { CompaniesRepository } from '../directory/companies.repository.js';
 import { AccountResponse, type SignupResponse, UserResponse } from '../directory/dto/directory.dto.js';
 import type { LoginRequest, SignupRequest, TokenPairResponse } from './dto/auth.dto.js';
 import { PasswordHasher } from '../directory/password-hasher.js';
 import { RefreshTokenService } from './refresh-token.service.js';
-import { User } from '../directory/user.entity.js';
+import { type User, UsersRepository } from '../directory/users.repository.js';
 import type { CallInfo, OperationActor } from '../../platform/operations/operation.js';
 import { SignInAudit } from './sign-in-audit.js';
 
@@ -21,6 +21,8 @@ export const WELCOME_CREDITS = 10;
 export class SessionsService {
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly companies: CompaniesRepository,
+    private readonly users: UsersRepository,
     private readonly passwords: PasswordHasher,
     private readonly accessTokens: AccessTokenService,
     private readonly refreshTokens: RefreshTokenService,
@@ -31,17 +33,11 @@ export class SessionsService {
   async signup(request: SignupRequest, call: CallInfo): Promise<SignupResponse> {
     const passwordHash = await this.passwords.hash(request.password);
     try {
-      return await this.uow.run(async (manager) => {
-        const company = manager.create(Company, { name: request.companyName, apiEnabled: false, creditBalance: WELCOME_CREDITS });
-        await manager.save(company);
-        const user = manager.create(User, {
-          companyId: company.id,
-          email: request.email,
-          name: request.name,
-          passwordHash,
-          role: 'owner',
-        });
-        await manager.save(user);
+      return await this.uow.run(async () => {
+        const company = await this.companies.save(this.companies.create({ name: request.companyName, apiEnabled: false, creditBalance: WELCOME_CREDITS }));
+        const user = await this.users.save(
+          this.users.create({ companyId: company.id, email: request.email, name: request.name, passwordHash, role: 'owner' }),
+        );
         await this.credits.recordWelcome(company.id, WELCOME_CREDITS, { type: 'user', id: user.id, name: user.name });
         await this.signIns.record('auth.signup', actorOf(user), call, 201);
         const tokens = await this.issueUserTokens(user);
@@ -57,12 +53,7 @@ export class SessionsService {
 
   /** Unknown e-mail and wrong password answer alike, after the same scrypt work. */
   async login(request: LoginRequest, call: CallInfo): Promise<TokenPairResponse> {
-    const user = await this.uow
-      .repository(User)
-      .createQueryBuilder('user')
-      .addSelect('user.passwordHash')
-      .where('lower(user.email) = :email AND user.removedAt IS NULL', { email: request.email })
-      .getOne();
+    const user = await this.users.findByEmailWithPassword(request.email);
     const valid = await this.passwords.verify(request.password, user?.passwordHash);
     if (!user || !valid) {
       // an unknown e-mail has no company to record it in, and leaves no event
@@ -75,9 +66,9 @@ export class SessionsService {
     });
   }
 
-  async refreshUser(userId: string, companyId: string, refreshToken: string): Promise<TokenPairResponse> {
-    const user = await this.uow.repository(User).findOne({ where: { id: userId, companyId } });
-    if (!user || user.removedAt) throw new DomainError('invalid_credentials', 'The refresh token is invalid, expired or already used.');
+  async refreshUser(companyId: string, userId: string, refreshToken: string): Promise<TokenPairResponse> {
+    const user = await this.users.findForCompany(companyId, userId);
+    if (!user) throw new DomainError('invalid_credentials', 'The refresh token is invalid, expired or already used.');
     return this.userTokenPair(user, refreshToken);
   }
 

@@ -18,7 +18,7 @@ export class TokenRefreshService {
 
   async refresh(token: string, ip: string, call: CallInfo): Promise<TokenPairResponse> {
     const { subject, refreshToken } = await this.refreshTokens.rotate(token, call);
-    if (subject.userId !== undefined) return this.auth.refreshUser(subject.userId, subject.companyId, refreshToken);
+    if (subject.userId !== undefined) return this.auth.refreshUser(subject.companyId, subject.userId, refreshToken);
     // A key pair is only refreshed while the key itself would still be accepted from this address.
     const principal = await this.keys.principalForRefresh(subject.apiKeyPublicId, subject.companyId, subject.apiKeyGeneration, ip);
     return { accessToken: this.accessTokens.signKeyToken(principal), refreshToken, tokenType: 'Bearer', expiresIn: KEY_TOKEN_TTL_SECONDS };
