@@ -8,10 +8,9 @@ import { CreditLedgerRepository } from './credit-ledger.repository.js';
 import { CreditsService } from './credits.service.js';
 
 /**
- * Spends credits inside the write's transaction. The debit and its ledger row are ONE statement (a
- * conditional UPDATE), so the balance cannot go below zero under any concurrency (and the CHECK on the
- * column would refuse it anyway); the company row stays locked until the write commits, which also
- * serialises a key's daily cap.
+ * Spends credits inside the write's transaction. The debit is ONE conditional UPDATE, so the balance
+ * cannot go below zero under any concurrency (and the CHECK on the column would refuse it anyway);
+ * the company row stays locked until the write commits, which also serialises a key's daily cap.
  */
 @Injectable()
 export class CreditDebitService extends CreditMeter {
@@ -44,7 +43,7 @@ export class CreditDebitService extends CreditMeter {
     if (principal.apiKeyId && principal.dailyCreditLimit != null) {
       await this.checkKeyDailyLimit(companyId, principal.apiKeyId, principal.dailyCreditLimit, credits);
     }
-    // last and shortest: the company row is locked by this one statement, just before the audit append
+    // last and shortest: the company row is locked from here to the commit, just before the audit append
     const row = await this.ledger.debit(companyId, credits, {
       resource,
       resourceId,

@@ -16,20 +16,17 @@ export interface DebitDraft {
 }
 
 /**
- * The debit and its ledger row in ONE statement. The UPDATE takes the company row (FOR NO KEY UPDATE)
- * only when the balance covers the cost, so the balance never goes below zero under any concurrency;
- * the row records the balance that UPDATE left. No row when the balance is short: nothing changed.
+ * The debit: the UPDATE takes the company row only when the balance covers the cost, so the balance
+ * never goes below zero under any concurrency. No row when the balance is short: nothing changed.
  */
 const DEBIT_SQL = `
-  WITH debited AS (
-    UPDATE companies SET credit_balance = credit_balance - $2
-     WHERE id = $1 AND credit_balance >= $2
-     RETURNING credit_balance, low_balance_threshold
-  ), entry AS (
-    INSERT INTO credit_ledger (id, company_id, delta, balance_after, reason, resource_type, resource_id, actor, api_key_id)
-    SELECT $3, $1, -$2, credit_balance, $4, $4, $5, $6::jsonb, $7 FROM debited
-  )
-  SELECT credit_balance AS balance, low_balance_threshold AS "lowBalanceThreshold" FROM debited`;
+  UPDATE companies SET credit_balance = credit_balance - $2
+   WHERE id = $1 AND credit_balance >= $2
+   RETURNING credit_balance AS balance, low_balance_threshold AS "lowBalanceThreshold"`;
+
+const DEBIT_ENTRY_SQL = `
+  INSERT INTO credit_ledger (id, company_id, delta, balance_after, reason, resource_type, resource_id, actor, api_key_id)
+  VALUES ($1, $2, $3, $4, $5, $5, $6, $7::jsonb, $8)`;
 
 /** The only way into the `credit_ledger` table: one row per change of a company's balance. */
 @Injectable()
@@ -44,15 +41,20 @@ export class CreditLedgerRepository extends TenantRepository<CreditLedgerEntry> 
   }
 
   /**
-   * Spends `credits` of the company's balance and appends the debit's row, in one round trip (the
-   * company's only write outside the identity directory: the debit and its row must be one statement,
-   * so the company row is locked as briefly as possible). The new balance, or null when it is short.
+   * Spends `credits` of the company's balance and appends the debit's row (the company's only write
+   * outside the identity directory). Two statements while the row is locked: the row's id is made
+   * after the lock is held, so ids follow the order of the debits and the newest row carries the
+   * balance (one statement would carry an id made before it queued for the lock). The new balance,
+   * or null when it is short.
    */
   async debit(companyId: string, credits: number, draft: DebitDraft): Promise<{ balance: number; lowBalanceThreshold: number } | null> {
-    const [row] = await this.uow.manager.query<Array<{ balance: number; lowBalanceThreshold: number }>>(DEBIT_SQL, [
-      companyId, credits, newId(), draft.resource, draft.resourceId, JSON.stringify(draft.actor), draft.apiKeyId,
+    // TypeORM answers an UPDATE with [rows, affected]
+    const [[row]] = await this.uow.manager.query<[Array<{ balance: number; lowBalanceThreshold: number }>, number]>(DEBIT_SQL, [companyId, credits]);
+    if (!row) return null;
+    await this.uow.manager.query(DEBIT_ENTRY_SQL, [
+      newId(), companyId, -credits, row.balance, draft.resource, draft.resourceId, JSON.stringify(draft.actor), draft.apiKeyId,
     ]);
-    return row ?? null;
+    return row;
   }
 
   /** Credits the key spent today (UTC). */

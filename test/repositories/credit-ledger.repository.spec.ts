@@ -29,7 +29,7 @@ describe('CreditLedgerRepository', () => {
     expect((await ledger.listForCompany(owner, { limit: 10 })).data.map((row) => row.id)).toEqual([second.id, first.id]);
   });
 
-  it('debits only what the balance holds, with its ledger row in the same statement', async () => {
+  it('debits only what the balance holds, with its ledger row', async () => {
     const [owner, other] = [await context.newCompany(), await context.newCompany()];
     const actor = { type: 'api_key' as const, id: null, name: 'Integrator', publicId: 'vk_pub_1' };
     const resourceId = '019a0000-0000-7000-8000-000000000001';
