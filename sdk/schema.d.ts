@@ -3853,6 +3853,10 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from the previous page's nextCursor. */
                 cursor?: string;
+                /** @description Only entries with this reason. */
+                reason?: "welcome" | "top_up" | "inspection" | "agreement" | "refund";
+                /** @description Only entries by this actor: a user id, or an API key's publicId (as shown in the key list). */
+                actor?: string;
             };
             header?: never;
             path?: never;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, type Schemas } from '../sdk/index.js';
+import { createFleetgateClient, ok, type Schemas } from '../sdk/index.js';
 import { signUpCompany } from './support/api.js';
 import { checkPage, collectConsoleErrors, launchChromium, newPersonContext, type Chromium } from './support/browser.js';
 import { logIn, navLink, navLinks } from './support/people.js';
@@ -34,6 +34,7 @@ describe('the records pages of the console', () => {
   let check: Schemas['LicenceCheckResponse'];
   let inspection: Schemas['InspectionResponse'];
   let agreement: Schemas['AgreementResponse'];
+  let keyPublicId = '';
 
   beforeAll(async () => {
     server = await startServer();
@@ -68,8 +69,12 @@ describe('the records pages of the console', () => {
         },
       }),
     );
+    // the agreement is made by an API key, so the ledger can be filtered by that key
+    await ok(api.PUT('/v1/account/api-access', { body: { enabled: true } }));
+    const key = await ok(api.POST('/v1/api-keys', { body: { name: 'Depot tablet', preset: 'full-fleet-management' } }));
+    keyPublicId = key.publicId;
     agreement = await ok(
-      api.POST('/v1/agreements', {
+      createFleetgateClient({ baseUrl: server.baseUrl, credential: key.fullApiKey }).POST('/v1/agreements', {
         body: {
           vehicleId: vehicle.id,
           customerId: customer.id,
@@ -135,6 +140,20 @@ describe('the records pages of the console', () => {
     await navLink(page, 'Credits').click();
     const ledger = page.getByRole('table', { name: /Ledger entries/ });
     await ledger.getByRole('link', { name: `Agreement ${agreement.id}` }).waitFor();
+    await page.getByRole('table', { name: 'Credits spent per day' }).getByRole('cell', { name: '2', exact: true }).waitFor();
+    // the server filters the ledger by key and by reason; the filters stay in the address
+    const filters = page.getByRole('search', { name: 'Filter the ledger' });
+    await filters.getByLabel('Key').selectOption(keyPublicId);
+    await expect.poll(() => page.url()).toContain(`actor=${keyPublicId}`);
+    await expect.poll(() => ledger.getByRole('row').count()).toBe(2);
+    await ledger.getByRole('row', { name: /Agreement.*Depot tablet/ }).waitFor();
+    await filters.getByLabel('Reason').selectOption('inspection');
+    await page.getByText('No ledger entries match these filters').waitFor();
+    await checkPage(page, 'credits-filtered-none');
+    await page.reload();
+    expect(await page.getByRole('search', { name: 'Filter the ledger' }).getByLabel('Reason').inputValue()).toBe('inspection');
+    await page.getByRole('button', { name: 'Show every entry' }).click();
+    expect(page.url()).not.toContain('actor=');
     await ledger.getByRole('link', { name: `Inspection ${inspection.id}` }).click();
     await page.getByRole('heading', { name: /^Inspection of /, level: 1 }).waitFor();
     expect(page.url()).toContain(`/console/records/inspections/${inspection.id}`);

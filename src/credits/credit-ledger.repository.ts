@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { TenantRepository } from '../platform/database/tenant-repository.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { newId } from '../platform/database/uuid-entity.js';
-import { type CreditResource, CreditLedgerEntry, type LedgerActor } from './credit-ledger-entry.entity.js';
+import { type CreditResource, CreditLedgerEntry, type LedgerActor, type LedgerReason } from './credit-ledger-entry.entity.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type LedgerDraft = Pick<CreditLedgerEntry, 'delta' | 'balanceAfter' | 'reason' | 'actor' | 'apiKeyId' | 'paymentReference'> &
   Partial<Pick<CreditLedgerEntry, 'resourceType' | 'resourceId'>>;
@@ -33,6 +36,20 @@ const DEBIT_ENTRY_SQL = `
 export class CreditLedgerRepository extends TenantRepository<CreditLedgerEntry> {
   constructor(uow: UnitOfWork) {
     super(uow, CreditLedgerEntry, 'Ledger entry', 'entry');
+  }
+
+  /**
+   * Newest first, optionally by reason and by actor: a UUID is the actor's id (a user's, or a key's),
+   * anything else a key's publicId, as in the audit log. Both are indexed per company.
+   */
+  override listForCompany(companyId: string, query: PageQuery & { reason?: LedgerReason; actor?: string }): Promise<Page<CreditLedgerEntry>> {
+    return this.pageForCompany(companyId, query, (builder) => {
+      if (query.reason !== undefined) builder.andWhere('entry.reason = :reason', { reason: query.reason });
+      if (query.actor !== undefined) {
+        const field = UUID.test(query.actor) ? 'id' : 'publicId';
+        builder.andWhere(`entry.actor->>'${field}' = :actor`, { actor: query.actor.toLowerCase() });
+      }
+    });
   }
 
   /** Appends one row through the current transaction. */

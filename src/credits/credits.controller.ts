@@ -3,9 +3,9 @@ import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../platform/operations/audited.decorator.js';
 import { CurrentPrincipal, RequireScopes, UserRoles } from '../identity/authentication/access.decorators.js';
 import type { Principal } from '../identity/principal.js';
-import { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
+import type { Page } from '../platform/http/pagination/page-query.dto.js';
 import { CreditsService } from './credits.service.js';
-import { CreditsResponse, LedgerEntryResponse, LedgerPageResponse, TopUpRequest } from './dto/credits.dto.js';
+import { CreditsResponse, LedgerEntryResponse, LedgerPageResponse, LedgerQuery, TopUpRequest } from './dto/credits.dto.js';
 
 @ApiTags('credits')
 @Controller('v1/credits')
@@ -22,8 +22,8 @@ export class CreditsController {
   @Get('transactions')
   @RequireScopes('credits:read')
   @ApiOkResponse({ type: LedgerPageResponse })
-  transactions(@CurrentPrincipal() principal: Principal, @Query() page: PageQuery): Promise<Page<LedgerEntryResponse>> {
-    return this.credits.transactions(principal, page);
+  transactions(@CurrentPrincipal() principal: Principal, @Query() query: LedgerQuery): Promise<Page<LedgerEntryResponse>> {
+    return this.credits.transactions(principal, query);
   }
 
   @Post('top-ups')

@@ -3,11 +3,11 @@ import { CompaniesRepository } from '../identity/directory/companies.repository.
 import type { Principal } from '../identity/principal.js';
 import { DomainError } from '../platform/http/domain-error.js';
 import { mapPage } from '../platform/http/pagination/keyset.js';
-import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
+import type { Page } from '../platform/http/pagination/page-query.dto.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import type { CreditLedgerEntry } from './credit-ledger-entry.entity.js';
 import { CreditLedgerRepository, type LedgerDraft } from './credit-ledger.repository.js';
-import { CreditsResponse, LedgerEntryResponse, type TopUpRequest } from './dto/credits.dto.js';
+import { CreditsResponse, LedgerEntryResponse, type LedgerQuery, type TopUpRequest } from './dto/credits.dto.js';
 import { actorRefOf } from '../platform/operations/operation.js';
 
 /** The balance column is a PostgreSQL integer; a top-up that would overflow it is refused. */
@@ -27,8 +27,8 @@ export class CreditsService {
     return CreditsResponse.of(company);
   }
 
-  async transactions(principal: Principal, page: PageQuery): Promise<Page<LedgerEntryResponse>> {
-    return mapPage(await this.ledger.listForCompany(principal.companyId, page), LedgerEntryResponse.of);
+  async transactions(principal: Principal, query: LedgerQuery): Promise<Page<LedgerEntryResponse>> {
+    return mapPage(await this.ledger.listForCompany(principal.companyId, query), LedgerEntryResponse.of);
   }
 
   async topUp(principal: Principal, request: TopUpRequest): Promise<LedgerEntryResponse> {

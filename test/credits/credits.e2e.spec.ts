@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectLedgerConsistent } from '../support/credits.js';
 import { expectProblem, newCompany, newTeamMember } from '../support/factories.js';
+import { newVehicle } from '../support/fleet.js';
+import { enableApi, newKey } from '../support/keys.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('credits', () => {
@@ -70,6 +72,51 @@ describe('credits', () => {
       const theirs = await app.http().get('/v1/credits/transactions').set(other.auth).expect(200);
       expect(theirs.body.data).toHaveLength(1);
       expect((await app.http().get('/v1/credits').set(other.auth).expect(200)).body.balance).toBe(10);
+    });
+
+    it('filters by reason and by actor (a user id or a key\'s publicId), paging within the filter', async () => {
+      const owner = await newCompany(app);
+      await enableApi(app, owner);
+      const admin = await newTeamMember(app, owner, 'admin');
+      const vehicle = await newVehicle(app, owner);
+      const key = await newKey(app, admin, { preset: 'inspection-submission' });
+      const inspect = (auth: { Authorization: string }) =>
+        app.http().post('/v1/inspections').set(auth).send({ vehicleId: vehicle.id, templateKey: 'check-out', items: [{ key: 'tyres', result: 'pass' }] }).expect(201);
+      const byKey = [(await inspect(key.auth)).body.id as string, (await inspect(key.auth)).body.id as string];
+      const byAdmin = (await inspect(admin.auth)).body.id as string;
+      await app.http().post('/v1/credits/top-ups').set(owner.auth).send({ credits: 5, paymentReference: 'pay-5' }).expect(201);
+      const list = async (query: string) => (await app.http().get(`/v1/credits/transactions?${query}`).set(owner.auth).expect(200)).body as { data: Array<{ reason: string; resourceId: string | null; actor: { id: string | null; publicId?: string } }>; nextCursor: string | null };
+
+      expect((await list('reason=inspection')).data.map((entry) => entry.resourceId)).toEqual([byAdmin, byKey[1], byKey[0]]);
+      expect((await list('reason=top_up')).data).toHaveLength(1);
+      expect((await list('reason=refund')).data).toEqual([]);
+      const keys = await list(`actor=${key.publicId}`);
+      expect(keys.data.map((entry) => entry.actor.publicId)).toEqual([key.publicId, key.publicId]);
+      // the key's publicId in any case, as the audit log takes it; one entry a page, then the next
+      const firstPage = await list(`actor=${key.publicId.toUpperCase()}&limit=1`);
+      expect(firstPage.data).toHaveLength(1);
+      expect((await list(`actor=${key.publicId}&limit=1&cursor=${firstPage.nextCursor}`))).toMatchObject({ data: [{ actor: { publicId: key.publicId } }], nextCursor: null });
+      expect((await list(`actor=${admin.userId}`)).data.map((entry) => entry.resourceId)).toEqual([byAdmin]);
+      expect((await list(`actor=${owner.userId}&reason=top_up`)).data).toHaveLength(1);
+      expect((await list(`actor=${owner.userId}&reason=inspection`)).data).toEqual([]);
+
+      // another company's actor finds nothing here
+      const other = await newCompany(app);
+      expect((await app.http().get(`/v1/credits/transactions?actor=${key.publicId}`).set(other.auth).expect(200)).body.data).toEqual([]);
+    });
+
+    it('refuses an unknown reason and a malformed actor with 400 validation_failed naming the field', async () => {
+      const owner = await newCompany(app);
+      for (const [query, field] of [
+        ['reason=gift', 'reason'],
+        ['reason=', 'reason'],
+        ['actor=not%20a%20key', 'actor'],
+        ['actor=%27%3B--', 'actor'],
+        [`actor=${'a'.repeat(65)}`, 'actor'],
+      ] as const) {
+        const problem = expectProblem(await app.http().get(`/v1/credits/transactions?${query}`).set(owner.auth), 400, 'validation_failed');
+        expect(problem.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+      }
     });
 
     it('refuses a limit outside 1..100 and a malformed cursor', async () => {

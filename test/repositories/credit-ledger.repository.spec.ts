@@ -40,4 +40,20 @@ describe('CreditLedgerRepository', () => {
     expect(row).toMatchObject({ delta: -1, balanceAfter: 9, reason: 'agreement', resourceType: 'agreement', resourceId, actor, apiKeyId: null, paymentReference: null });
     expect((await ledger.listForCompany(other, { limit: 10 })).data).toEqual([]);
   });
+
+  it('lists by reason and by actor (its id, or a key\'s publicId) within the company', async () => {
+    const [owner, other] = [await context.newCompany(), await context.newCompany()];
+    const user = { type: 'user' as const, id: '01a00000-0000-7000-8000-000000000001', name: 'Olive' };
+    const key = { type: 'api_key' as const, id: '01a00000-0000-7000-8000-000000000002', name: 'Depot', publicId: 'k3x9q2mf7a1b' };
+    const topUp = await ledger.append(owner, { ...entry(5), actor: user });
+    const debit = await ledger.append(owner, { ...entry(-1, key.id), actor: key });
+    await ledger.append(other, { ...entry(-1, key.id), actor: key });
+    const ids = async (query: { reason?: 'top_up' | 'inspection'; actor?: string }) => (await ledger.listForCompany(owner, { limit: 10, ...query })).data.map((row) => row.id);
+    expect(await ids({ reason: 'inspection' })).toEqual([debit.id]);
+    expect(await ids({ reason: 'top_up' })).toEqual([topUp.id]);
+    expect(await ids({ actor: key.publicId })).toEqual([debit.id]);
+    expect(await ids({ actor: key.id })).toEqual([debit.id]);
+    expect(await ids({ actor: user.id })).toEqual([topUp.id]);
+    expect(await ids({ actor: user.id, reason: 'inspection' })).toEqual([]);
+  });
 });

@@ -6,6 +6,7 @@ import { KeyCreatePage } from './keys/key-create-page.js';
 import { KeyDetailPage } from './keys/key-detail-page.js';
 import { KeysPage, parseKeyFilters } from './keys/keys-page.js';
 import { parseAuditFilters } from './audit/queries.js';
+import { parseLedgerFilters } from './credits/queries.js';
 import { parseAgreementFilters, parseCustomerFilters, parseInspectionFilters, parseLicenceCheckFilters, parseVehicleFilters } from './records/queries.js';
 import { OverviewPage } from './overview/overview-page.js';
 import { permissionsOf, type Permissions } from './session/permissions.js';
@@ -93,6 +94,7 @@ const CreditsPage = lazyRouteComponent(() => import('./credits/credits-page.js')
 const creditsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/credits',
+  validateSearch: parseLedgerFilters,
   component: () => <Gate page={CreditsPage} />,
 });
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { type CreditLedgerEntry, LEDGER_REASONS, type LedgerReason } from '../credit-ledger-entry.entity.js';
 
 export const CREDIT_UNIT_PRICE = { amount: '1.00', currency: 'GBP' } as const;
@@ -64,4 +65,15 @@ export class TopUpRequest {
   @ApiProperty({ description: 'The payment provider\'s reference for this purchase.', example: 'pi_3Q0abc' })
   @IsString() @MaxLength(200) @Matches(/\S/, { message: 'paymentReference must not be blank' })
   paymentReference!: string;
+}
+
+/** The ledger's filters; `actor` works as the audit log's does (a user id, or a key's publicId). */
+export class LedgerQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: LEDGER_REASONS, description: 'Only entries with this reason.' })
+  @IsOptional() @IsIn(LEDGER_REASONS)
+  reason?: LedgerReason;
+
+  @ApiPropertyOptional({ description: 'Only entries by this actor: a user id, or an API key\'s publicId (as shown in the key list).', example: 'k3x9q2mf7a1b' })
+  @IsOptional() @IsString() @MaxLength(64) @Matches(/^[A-Za-z0-9-]+$/, { message: 'actor must be a user id or an API key publicId' })
+  actor?: string;
 }

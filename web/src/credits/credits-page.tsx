@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useNavigate, useSearch } from '@tanstack/react-router';
 import { type FormEvent, useMemo, useState } from 'react';
-import { ok, type Schemas } from '../../../sdk/index.js';
+import { ok } from '../../../sdk/index.js';
 import { api } from '../api/client.js';
 import { fieldErrorsOf } from '../api/problems.js';
 import { type FieldErrors, withoutEmpty } from '../auth/validation.js';
@@ -11,27 +12,11 @@ import { formatDate, formatDateTime } from '../components/format.js';
 import { Empty, Loading, ProblemPanel } from '../components/States.js';
 import { PageHeader } from '../layout.js';
 import { isRecordType, RecordLink } from '../records/record-links.js';
+import { keyListQuery } from '../keys/queries.js';
+import { permissionsOf } from '../session/permissions.js';
 import { useMe } from '../session/session.js';
+import { balanceQuery, creditKeys, type LedgerEntry, type LedgerFilters, ledgerQuery, parseLedgerFilters, type Reason, REASONS } from './queries.js';
 
-type LedgerEntry = Schemas['LedgerEntryResponse'];
-type Reason = LedgerEntry['reason'];
-
-const creditKeys = {
-  all: ['credits'] as const,
-  balance: ['credits', 'balance'] as const,
-  ledger: ['credits', 'ledger'] as const,
-};
-
-const balanceQuery = { queryKey: creditKeys.balance, queryFn: () => ok(api.GET('/v1/credits')) };
-const ledgerQuery = {
-  queryKey: creditKeys.ledger,
-  queryFn: ({ pageParam }: { pageParam: string | undefined }) =>
-    ok(api.GET('/v1/credits/transactions', { params: { query: { limit: 100, ...(pageParam ? { cursor: pageParam } : {}) } } })),
-  initialPageParam: undefined as string | undefined,
-  getNextPageParam: (page: Schemas['LedgerPageResponse']) => page.nextCursor ?? undefined,
-};
-
-const REASONS: Record<Reason, string> = { welcome: 'Welcome credits', top_up: 'Top-up', inspection: 'Inspection', agreement: 'Agreement', refund: 'Refund' };
 const DAYS = 30;
 
 /** Credits spent per UTC day over the last 30 days, from the loaded ledger entries. */
@@ -48,12 +33,17 @@ export function spendPerDay(entries: readonly LedgerEntry[], now = Date.now()): 
 
 export function CreditsPage() {
   const me = useMe();
+  const filters = useSearch({ from: '/credits' });
+  const navigate = useNavigate({ from: '/credits' });
+  const setFilters = (next: LedgerFilters) => void navigate({ search: parseLedgerFilters({ ...filters, ...next }), replace: true });
   const balance = useQuery(balanceQuery);
-  const ledger = useInfiniteQuery(ledgerQuery);
-  const [reason, setReason] = useState<Reason | ''>('');
+  const ledger = useInfiniteQuery(ledgerQuery(filters));
+  // the chart reads the unfiltered ledger (the same cache as the table when no filter is set)
+  const everything = useInfiniteQuery(ledgerQuery({}));
   const entries = useMemo(() => ledger.data?.pages.flatMap((page) => page.data) ?? [], [ledger.data]);
-  const shown = reason ? entries.filter((entry) => entry.reason === reason) : entries;
-  const spend = spendPerDay(entries);
+  const spend = spendPerDay(useMemo(() => everything.data?.pages.flatMap((page) => page.data) ?? [], [everything.data]));
+  const spentInPeriod = spend.reduce((sum, day) => sum + day.spent, 0);
+  const filtered = Boolean(filters.reason || filters.actor);
   return (
     <section>
       <PageHeader title="Credits" />
@@ -78,25 +68,37 @@ export function CreditsPage() {
       </div>
       <section className="card" aria-labelledby="spend-heading">
         <h2 id="spend-heading">Credits spent per day, last {DAYS} days</h2>
-        {ledger.hasNextPage && <p className="muted">From the ledger entries loaded so far.</p>}
-        <StackedBars label="Credits spent per day" series={[{ name: 'credits spent', className: 'seg-credits' }]} buckets={spend.map((day) => ({ start: day.start, values: [day.spent] }))} formatStart={formatDate} />
+        {everything.isPending && <Loading label="Loading the spending…" />}
+        {everything.isError && <ProblemPanel error={everything.error} onRetry={() => void everything.refetch()} />}
+        {everything.isSuccess && spentInPeriod === 0 && (
+          <Empty title={`No credits spent in the last ${DAYS} days`}>
+            <p>Creating an inspection or a rental agreement costs 1 credit; each one shows here on the day it was made.</p>
+          </Empty>
+        )}
+        {everything.isSuccess && spentInPeriod > 0 && (
+          <>
+            <p className="muted">
+              {spentInPeriod} {spentInPeriod === 1 ? 'credit' : 'credits'} spent in the last {DAYS} days{everything.hasNextPage ? ', from the newest ledger entries loaded so far' : ''}.
+            </p>
+            <StackedBars label="Credits spent per day" series={[{ name: 'credits spent', className: 'seg-credits' }]} buckets={spend.map((day) => ({ start: day.start, values: [day.spent] }))} formatStart={formatDate} />
+          </>
+        )}
       </section>
       <section className="card" aria-labelledby="ledger-heading">
         <h2 id="ledger-heading">Ledger</h2>
-        <div role="search" aria-label="Filter the ledger" className="filters">
-          <SelectField label="Reason" value={reason} onChange={(e) => setReason(e.target.value as Reason | '')}>
-            <option value="">Every reason</option>
-            {Object.entries(REASONS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </SelectField>
-        </div>
+        <LedgerFilterForm filters={filters} onChange={setFilters} />
         {ledger.isPending && <Loading label="Loading the ledger…" />}
         {ledger.isError && <ProblemPanel error={ledger.error} onRetry={() => void ledger.refetch()} />}
-        {ledger.isSuccess && shown.length === 0 && <Empty title="No ledger entries match" />}
-        {shown.length > 0 && (
+        {ledger.isSuccess && entries.length === 0 && (
+          <Empty title={filtered ? 'No ledger entries match these filters' : 'No ledger entries yet'}>
+            {filtered && (
+              <Button variant="secondary" onClick={() => setFilters({ reason: undefined, actor: undefined })}>
+                Show every entry
+              </Button>
+            )}
+          </Empty>
+        )}
+        {entries.length > 0 && (
           <div className="table-wrap">
             <table className="data-table">
               <caption className="visually-hidden">Ledger entries, newest first</caption>
@@ -111,13 +113,16 @@ export function CreditsPage() {
                 </tr>
               </thead>
               <tbody>
-                {shown.map((entry) => (
+                {entries.map((entry) => (
                   <tr key={entry.id}>
                     <td data-label="When">{formatDateTime(entry.createdAt)}</td>
                     <td data-label="Reason">{REASONS[entry.reason]}</td>
                     <td data-label="Change">{entry.delta > 0 ? `+${entry.delta}` : entry.delta}</td>
                     <td data-label="Balance after">{entry.balanceAfter}</td>
-                    <td data-label="By">{entry.actor.name}</td>
+                    <td data-label="By">
+                      {entry.actor.name}
+                      {entry.actor.publicId && <span className="muted"> (key {entry.actor.publicId})</span>}
+                    </td>
                     <td data-label="Reference">
                       <LedgerReference entry={entry} />
                     </td>
@@ -134,6 +139,47 @@ export function CreditsPage() {
         )}
       </section>
     </section>
+  );
+}
+
+/** Reason and key, applied by the server; a member (who may not list keys) types a key or user ID. */
+function LedgerFilterForm({ filters, onChange }: { filters: LedgerFilters; onChange: (next: LedgerFilters) => void }) {
+  const can = permissionsOf(useMe().role);
+  const keys = useInfiniteQuery({ ...keyListQuery('', 'all'), enabled: can.viewKeys, select: (data) => data.pages.flatMap((page) => page.data) });
+  const [actor, setActor] = useState(filters.actor ?? '');
+  const known = keys.data?.some((key) => key.publicId === filters.actor);
+  return (
+    <div role="search" aria-label="Filter the ledger" className="filters">
+      <SelectField label="Reason" value={filters.reason ?? ''} onChange={(e) => onChange({ reason: (e.target.value || undefined) as Reason | undefined })}>
+        <option value="">Every reason</option>
+        {Object.entries(REASONS).map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </SelectField>
+      {can.viewKeys ? (
+        <SelectField label="Key" value={filters.actor ?? ''} onChange={(e) => onChange({ actor: e.target.value || undefined })}>
+          <option value="">Any key or user</option>
+          {filters.actor && !known && <option value={filters.actor}>{filters.actor}</option>}
+          {keys.data?.map((key) => (
+            <option key={key.publicId} value={key.publicId}>
+              {key.name} ({key.publicId})
+            </option>
+          ))}
+        </SelectField>
+      ) : (
+        <TextField
+          label="Key ID or user ID"
+          value={actor}
+          onChange={(e) => setActor(e.target.value)}
+          onBlur={() => onChange({ actor: actor.trim() || undefined })}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') onChange({ actor: actor.trim() || undefined });
+          }}
+        />
+      )}
+    </div>
   );
 }
 
