@@ -1181,6 +1181,7 @@ export interface components {
             session?: "cookie";
             /** @example alex@acme-vans.co.uk */
             email: string;
+            /** @example correct horse battery */
             password: string;
         };
         TokenPairResponse: {
@@ -1436,6 +1437,7 @@ export interface components {
             rateLimitStore: "shared" | "local" | "local-fallback";
         };
         ApiAccessRequest: {
+            /** @example true */
             enabled: boolean;
         };
         IpAllowlistRequest: {
@@ -1450,15 +1452,24 @@ export interface components {
             nextCursor: string | null;
         };
         CreateUserRequest: {
+            /** @example sam@acme-vans.co.uk */
             email: string;
+            /** @example Sam Depot */
             name: string;
+            /** @example staple battery horse */
             password: string;
-            /** @enum {string} */
+            /**
+             * @example member
+             * @enum {string}
+             */
             role: "owner" | "admin" | "member" | "auditor";
         };
         UpdateUserRequest: {
             name?: string;
-            /** @enum {string} */
+            /**
+             * @example admin
+             * @enum {string}
+             */
             role?: "owner" | "admin" | "member" | "auditor";
         };
         CreateWebhookRequest: {
@@ -1604,6 +1615,7 @@ export interface components {
             nextCursor: string | null;
         };
         TopUpRequest: {
+            /** @example 500 */
             credits: number;
             /**
              * @description The payment provider's reference for this purchase.
@@ -1632,7 +1644,10 @@ export interface components {
              * @example tyres
              */
             key: string;
-            /** @enum {string} */
+            /**
+             * @example pass
+             * @enum {string}
+             */
             result: "pass" | "fail" | "na";
             note?: string;
         };
@@ -1641,7 +1656,10 @@ export interface components {
             location: string;
             /** @example Scratch, 10 cm */
             description: string;
-            /** @enum {string} */
+            /**
+             * @example minor
+             * @enum {string}
+             */
             severity: "minor" | "major";
         };
         SignOffRequest: {
@@ -1652,7 +1670,10 @@ export interface components {
             signedBy: string;
         };
         CreateInspectionRequest: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0b6f1c2a-4d3e-4f5a-8b9c-1d2e3f4a5b6c
+             */
             vehicleId: string;
             /**
              * Format: uuid
@@ -1719,9 +1740,15 @@ export interface components {
             currency: string;
         };
         CreateAgreementRequest: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0b6f1c2a-4d3e-4f5a-8b9c-1d2e3f4a5b6c
+             */
             vehicleId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7c8d9e0f-1a2b-4c3d-9e4f-5a6b7c8d9e0f
+             */
             customerId: string;
             /** @example 2026-12-01T09:00:00Z */
             startsAt: string;

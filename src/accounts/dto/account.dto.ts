@@ -7,7 +7,7 @@ import { normaliseEmail, PASSWORD_MIN_LENGTH } from '../../identity/sessions/dto
 import { UserResponse } from '../../identity/directory/dto/directory.dto.js';
 
 export class ApiAccessRequest {
-  @ApiProperty() @IsBoolean()
+  @ApiProperty({ example: true }) @IsBoolean()
   enabled!: boolean;
 }
 
@@ -26,16 +26,16 @@ export class IpAllowlistRequest {
 }
 
 export class CreateUserRequest {
-  @ApiProperty() @Transform(normaliseEmail) @IsEmail() @MaxLength(320)
+  @ApiProperty({ example: 'sam@acme-vans.co.uk' }) @Transform(normaliseEmail) @IsEmail() @MaxLength(320)
   email!: string;
 
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200)
+  @ApiProperty({ example: 'Sam Depot' }) @IsString() @MinLength(1) @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH }) @IsString() @MinLength(PASSWORD_MIN_LENGTH) @MaxLength(200)
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, example: 'staple battery horse' }) @IsString() @MinLength(PASSWORD_MIN_LENGTH) @MaxLength(200)
   password!: string;
 
-  @ApiProperty({ enum: ROLES }) @IsIn(ROLES)
+  @ApiProperty({ enum: ROLES, example: 'member' }) @IsIn(ROLES)
   role!: Role;
 }
 
@@ -43,7 +43,7 @@ export class UpdateUserRequest {
   @ApiPropertyOptional() @IsOmittable() @IsString() @MinLength(1) @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ enum: ROLES }) @IsOmittable() @IsIn(ROLES)
+  @ApiPropertyOptional({ enum: ROLES, example: 'admin' }) @IsOmittable() @IsIn(ROLES)
   role?: Role;
 }
 

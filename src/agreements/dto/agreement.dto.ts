@@ -20,10 +20,10 @@ export class MoneyInput {
 }
 
 export class CreateAgreementRequest {
-  @ApiProperty({ format: 'uuid' }) @IsUUID()
+  @ApiProperty({ format: 'uuid', example: '0b6f1c2a-4d3e-4f5a-8b9c-1d2e3f4a5b6c' }) @IsUUID()
   vehicleId!: string;
 
-  @ApiProperty({ format: 'uuid' }) @IsUUID()
+  @ApiProperty({ format: 'uuid', example: '7c8d9e0f-1a2b-4c3d-9e4f-5a6b7c8d9e0f' }) @IsUUID()
   customerId!: string;
 
   @ApiProperty({ example: '2026-12-01T09:00:00Z' }) @IsISO8601({ strict: true, strictSeparator: true })

@@ -59,7 +59,7 @@ export class LedgerPageResponse {
 }
 
 export class TopUpRequest {
-  @ApiProperty({ minimum: 1, maximum: 100_000 }) @IsInt() @Min(1) @Max(100_000)
+  @ApiProperty({ minimum: 1, maximum: 100_000, example: 500 }) @IsInt() @Min(1) @Max(100_000)
   credits!: number;
 
   @ApiProperty({ description: 'The payment provider\'s reference for this purchase.', example: 'pi_3Q0abc' })

@@ -42,7 +42,7 @@ export class InspectionItemInput {
   @IsString() @MaxLength(64)
   key!: string;
 
-  @ApiProperty({ enum: ITEM_RESULTS })
+  @ApiProperty({ enum: ITEM_RESULTS, example: 'pass' })
   @IsIn(ITEM_RESULTS)
   result!: ItemResult;
 
@@ -60,13 +60,13 @@ export class DamageInput {
   @IsString() @MaxLength(2000) @Matches(NOT_BLANK, { message: 'description must not be blank' })
   description!: string;
 
-  @ApiProperty({ enum: DAMAGE_SEVERITIES })
+  @ApiProperty({ enum: DAMAGE_SEVERITIES, example: 'minor' })
   @IsIn(DAMAGE_SEVERITIES)
   severity!: DamageSeverity;
 }
 
 export class CreateInspectionRequest {
-  @ApiProperty({ format: 'uuid' }) @IsUUID()
+  @ApiProperty({ format: 'uuid', example: '0b6f1c2a-4d3e-4f5a-8b9c-1d2e3f4a5b6c' }) @IsUUID()
   vehicleId!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The template, by id; or give templateKey.' })

@@ -41,7 +41,7 @@ export class LoginRequest extends SessionChoice {
   @Transform(normaliseEmail) @IsString() @MaxLength(320)
   email!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'correct horse battery' })
   @IsString() @MaxLength(200)
   password!: string;
 }
