@@ -62,6 +62,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      // class-validator's MaxLength counts a character and its variation selector as one: a string it
+      // passes can overflow the varchar column (a 500); platform/validation's MaxLength counts code points
+      'no-restricted-imports': ['error', { paths: [{ name: 'class-validator', importNames: ['MaxLength'], message: 'Use MaxLength from platform/validation/validators.ts (it counts code points).' }] }],
+    },
+  },
   architecture,
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],

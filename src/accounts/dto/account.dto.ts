@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
-import { IsOmittable } from '../../platform/validation/validators.js';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsString, MinLength } from 'class-validator';
+import { IsOmittable, MaxLength } from '../../platform/validation/validators.js';
 import { ROLES, type Role } from '../../identity/scopes/scope-catalogue.js';
 import { normaliseEmail, PASSWORD_MIN_LENGTH } from '../../identity/sessions/dto/auth.dto.js';
 import { UserResponse } from '../../identity/directory/dto/directory.dto.js';

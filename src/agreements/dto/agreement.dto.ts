@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsObject, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IsOmittable } from '../../platform/validation/validators.js';
+import { IsIn, IsInt, IsISO8601, IsObject, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsOmittable, MaxLength } from '../../platform/validation/validators.js';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { AGREEMENT_STATUSES, type AgreementStatus, type RentalAgreement } from '../rental-agreement.entity.js';
 

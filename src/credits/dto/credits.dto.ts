@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
+import { MaxLength } from '../../platform/validation/validators.js';
 import { type CreditLedgerEntry, LEDGER_REASONS, type LedgerReason } from '../credit-ledger-entry.entity.js';
 
 export const CREDIT_UNIT_PRICE = { amount: '1.00', currency: 'GBP' } as const;

@@ -9,7 +9,6 @@ import {
   IsOptional,
   IsString,
   Matches,
-  MaxLength,
   MinLength,
   ValidateIf,
   ValidateNested,
@@ -17,7 +16,7 @@ import {
 import { normaliseEmail } from '../../identity/sessions/dto/auth.dto.js';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { licenceKind, normaliseLicenceNumber } from '../../platform/validation/licence-number.js';
-import { Satisfies, trimString, whenString, IsOmittable } from '../../platform/validation/validators.js';
+import { Satisfies, trimString, whenString, IsOmittable, MaxLength } from '../../platform/validation/validators.js';
 import { isIsoDate, normalisePhone, normaliseUkPostcode } from '../contact.js';
 import type { Customer, CustomerAddress, LicenceCheckSummary, LicenceOnFile } from '../customer.entity.js';
 

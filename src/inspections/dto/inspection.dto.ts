@@ -12,11 +12,10 @@ import {
   IsUUID,
   Matches,
   Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsOmittable } from '../../platform/validation/validators.js';
+import { IsOmittable, MaxLength } from '../../platform/validation/validators.js';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import type { InspectionTemplate } from '../inspection-template.entity.js';
 import {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { isUkRegistration, isVin, normaliseRegistration, normaliseVin } from '../registration.js';
 import { LOOKUP_STATUSES, type LookupStatus, type Vehicle } from '../vehicle.entity.js';
@@ -8,7 +8,7 @@ import type { StoredVehicle } from '../vehicles.repository.js';
 import { compactJsonbText } from '../../platform/database/jsonb-text.js';
 import { asJsonText, type JsonText } from '../../platform/http/json-text.js';
 import type { DvlaVehicleData, MotTest } from '../lookup/vehicle-data.js';
-import { Satisfies, trimString, whenString, IsOmittable } from '../../platform/validation/validators.js';
+import { Satisfies, trimString, whenString, IsOmittable, MaxLength } from '../../platform/validation/validators.js';
 
 const REGISTRATION_MESSAGE = 'must be a UK registration (e.g. AB12CDE, A123BCD, ABC123D, ABZ1234, 1234AB)';
 const VIN_MESSAGE = 'must be 17 letters and digits without I, O or Q';

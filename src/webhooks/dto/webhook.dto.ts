@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { IsOmittable } from '../../platform/validation/validators.js';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, MinLength } from 'class-validator';
+import { IsOmittable, MaxLength } from '../../platform/validation/validators.js';
 import { PageQuery } from '../../platform/http/pagination/page-query.dto.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../outbox-event.entity.js';
 import { DELIVERY_STATUSES, type DeliveryStatus, type WebhookDelivery } from '../webhook-delivery.entity.js';

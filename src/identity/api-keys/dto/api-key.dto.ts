@@ -10,12 +10,11 @@ import {
   IsOptional,
   IsString,
   Max,
-  MaxLength,
   Min,
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { IsOmittable, Satisfies } from '../../../platform/validation/validators.js';
+import { IsOmittable, Satisfies, MaxLength } from '../../../platform/validation/validators.js';
 import { PageQuery } from '../../../platform/http/pagination/page-query.dto.js';
 import { ALL_SCOPES, expandScopes, PRESETS, type PresetName, type Role, ROLE_SCOPES, ROLES, type Scope } from '../../scopes/scope-catalogue.js';
 import { API_KEY_STATUSES, type ApiKey, type ApiKeyStatus, type RevokedReason } from '../api-key.entity.js';

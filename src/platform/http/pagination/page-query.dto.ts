@@ -1,8 +1,8 @@
 import type { Type as Class } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsOmittable } from '../../validation/validators.js';
+import { IsInt, IsString, Max, Min } from 'class-validator';
+import { IsOmittable, MaxLength } from '../../validation/validators.js';
 
 /** `?limit=&cursor=` of every list; extend it with a list's own filters. */
 export class PageQuery {
