@@ -10,8 +10,8 @@ const LIMITS = { userAgent: 512, path: 2048, idempotencyKey: 255, name: 200, ip:
  * (migration 1764101100000) locks the company's `audit_chain_heads` row by an upsert (ON CONFLICT DO
  * UPDATE locks the row and returns its latest committed version), so writers of one company take
  * turns until their transaction ends and can never fork the chain; other companies lock other rows
- * and do not wait. It computes the hash of tools/audit-verify/lib/chain.js in SQL from exactly the
- * values given here (test/audit/audit-chain.spec.ts holds the two to the same bytes).
+ * and do not wait. It takes the event's time once it holds the head, and computes the hash of
+ * tools/audit-verify/lib/chain.js in SQL from exactly the values given here (test/audit/audit-chain.spec.ts holds the two to the same bytes).
  *
  * Lock order (docs/ARCHITECTURE.md): the company row BEFORE the chain head. The upsert reads the
  * company row `FOR KEY SHARE` first — the lock the `audit_events` foreign key would take anyway, only
@@ -25,16 +25,17 @@ export class AuditChainWriter {
   /** Appends in the open transaction, or in a new one if there is none. */
   append(draft: AuditDraft): Promise<ChainedEvent> {
     return this.uow.run(async (manager) => {
-      const event: Omit<ChainedEvent, 'seq'> = { ...bounded(draft), id: newId(), occurredAt: new Date() };
-      const [appended] = await manager.query<Array<{ seq: string }>>(
-        `SELECT seq FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
+      const event: Omit<ChainedEvent, 'seq' | 'occurredAt'> = { ...bounded(draft), id: newId() };
+      // seq and time are the database's, taken once the head is locked, so both rise together
+      const [appended] = await manager.query<Array<{ seq: string; occurred_at: Date }>>(
+        `SELECT seq, occurred_at FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
         [
-          event.companyId, GENESIS_HASH, event.id, event.occurredAt.toISOString(), event.actor.type, event.actor.id, event.actor.name,
-          event.actor.publicId ?? null, event.ip, event.userAgent, event.requestId, event.action, event.method, event.path,
-          event.resourceType, event.resourceId, event.status, event.outcome, event.creditsSpent, event.idempotencyKey, event.changes ?? null,
+          event.companyId, GENESIS_HASH, event.id, event.actor.type, event.actor.id, event.actor.name, event.actor.publicId ?? null,
+          event.ip, event.userAgent, event.requestId, event.action, event.method, event.path, event.resourceType, event.resourceId,
+          event.status, event.outcome, event.creditsSpent, event.idempotencyKey, event.changes ?? null,
         ],
       );
-      return { ...event, seq: Number(appended.seq) };
+      return { ...event, seq: Number(appended.seq), occurredAt: appended.occurred_at };
     });
   }
 }

@@ -75,6 +75,18 @@ describe('audit_append (one round trip)', () => {
     expect({ seq: Number(head.seq), hash: head.hash }).toEqual({ seq: 3, hash: previous });
   });
 
+  it('times each event once it holds the head: concurrent appends rise in time as in seq', async () => {
+    const companyId = await context.newCompany();
+    const events = await Promise.all(Array.from({ length: 20 }, (_, index) => writer.append(draft(companyId, { requestId: `req-${index}` }))));
+    const bySeq = [...events].sort((a, b) => a.seq - b.seq);
+    expect(bySeq.map((event) => event.seq)).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
+    for (let index = 1; index < bySeq.length; index++) {
+      expect(bySeq[index].occurredAt.getTime()).toBeGreaterThanOrEqual(bySeq[index - 1].occurredAt.getTime());
+    }
+    const stored = await context.uow.manager.query<StoredEvent[]>('SELECT id, seq, occurred_at, prev_hash, hash FROM audit_events WHERE company_id = $1 ORDER BY seq', [companyId]);
+    stored.forEach((row, index) => expect(row.hash).toBe(chainHash(bySeq[index], row.prev_hash)));
+  });
+
   it('refuses an event of a company that does not exist, storing nothing', async () => {
     await expect(writer.append(draft('019a0000-0000-7000-8000-0000000000ff'))).rejects.toThrow(/no company/);
   });
