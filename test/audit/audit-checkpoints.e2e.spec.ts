@@ -10,6 +10,7 @@ import { verifyCheckpoint } from '../../src/audit/checkpoints/checkpoint-signatu
 import { AUDIT_ROW_COLUMNS, type AuditRow, chainedOfRow } from '../../src/audit/audit-rows.js';
 import { AppConfig } from '../../src/platform/config/app-config.js';
 import { UnitOfWork } from '../../src/platform/database/unit-of-work.js';
+import { JobQueue } from '../../src/platform/jobs/job-queue.js';
 import { LOGGER } from '../../src/platform/logging/logger.js';
 import { Outbox } from '../../src/platform/operations/ports.js';
 import { expectProblem, newCompany, newTeamMember, type SignedUp } from '../support/factories.js';
@@ -261,7 +262,7 @@ describe('audit checkpoints', () => {
     it('publishes a newly configured key from now and keeps the previous one listed with its validTo; the old key comes back when configured again', async () => {
       const current = app.app.get(AuditCheckpoints);
       const newKeyPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-      const rotated = new AuditCheckpoints(app.app.get(UnitOfWork), app.app.get(Outbox), Object.assign(new AppConfig(), app.config, { AUDIT_SIGNING_KEY: newKeyPem }), app.app.get(LOGGER));
+      const rotated = new AuditCheckpoints(app.app.get(UnitOfWork), app.app.get(Outbox), app.app.get(JobQueue), Object.assign(new AppConfig(), app.config, { AUDIT_SIGNING_KEY: newKeyPem }), app.app.get(LOGGER));
       try {
         await rotated.publishSigningKey();
         const { keys } = await publishedKeys();

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import type { KeyObject } from 'node:crypto';
 import { AppConfig, requireSetting } from '../../platform/config/app-config.js';
 import { newId } from '../../platform/database/uuid-entity.js';
@@ -6,6 +6,7 @@ import { UnitOfWork } from '../../platform/database/unit-of-work.js';
 import { DomainError } from '../../platform/http/domain-error.js';
 import { invalid } from '../../platform/http/validation.pipe.js';
 import { Page } from '../../platform/http/pagination/page-query.dto.js';
+import { JobQueue } from '../../platform/jobs/job-queue.js';
 import { LOGGER, type AppLogger } from '../../platform/logging/logger.js';
 import { Outbox } from '../../platform/operations/ports.js';
 import { type Checkpoint, kidOf, loadSigningKey, makeCheckpoint, type PublishedAuditKey, rawPublicKey } from './checkpoint-signature.js';
@@ -27,26 +28,28 @@ interface KeyRow {
   valid_to: Date | null;
 }
 
+/** The periodic scan's durable job (JobQueue.every). */
+export const CHECKPOINT_SCAN_QUEUE = 'audit-checkpoint-scan';
+
 /** Companies signed per scan transaction batch. */
 const SCAN_BATCH = 100;
 
 /**
  * Signed checkpoints of companies' audit chains. Creating one is O(1): it signs the company's chain
  * head (`audit_chain_heads` seq/hash, a committed state of the chain) and never rereads the chain.
- * A checkpoint is stored once per (company, seq, key): two instances signing the same head (the
- * periodic scan runs on every instance) store one row, and only the one that stored it fires the
- * `audit.checkpoint` webhook, through the Outbox in the same transaction.
+ * A checkpoint is stored once per (company, seq, key): two requests signing the same head store one
+ * row, and only the one that stored it fires the `audit.checkpoint` webhook, through the Outbox in the
+ * same transaction. The periodic scan is a durable job that runs on one instance per interval.
  */
 @Injectable()
-export class AuditCheckpoints implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditCheckpoints implements OnModuleInit, OnApplicationBootstrap {
   private readonly key: KeyObject;
   readonly kid: string;
-  private timer?: NodeJS.Timeout;
-  private scanning?: Promise<unknown>;
 
   constructor(
     private readonly uow: UnitOfWork,
     private readonly outbox: Outbox,
+    private readonly jobs: JobQueue,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: AppLogger,
   ) {
@@ -54,23 +57,14 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnApplicationSh
     this.kid = kidOf(this.key);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.publishSigningKey();
-    if (!this.config.JOBS_ENABLED) return;
-    // every instance scans once per interval; the unique (company, seq, kid) makes each checkpoint once
-    const period = this.config.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000;
-    this.timer = setInterval(() => {
-      if (this.scanning) return;
-      this.scanning = this.checkpointDueCompanies()
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'audit checkpoint scan failed'))
-        .finally(() => { this.scanning = undefined; });
-    }, period);
-    this.timer.unref();
+  onModuleInit(): void {
+    this.jobs.every(CHECKPOINT_SCAN_QUEUE, this.config.AUDIT_CHECKPOINT_INTERVAL_SECONDS, async () => {
+      await this.checkpointDueCompanies().catch((error: unknown) => this.logger.warn({ err: error }, 'audit checkpoint scan failed'));
+    });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.scanning;
+  async onApplicationBootstrap(): Promise<void> {
+    await this.publishSigningKey();
   }
 
   /**

@@ -22,6 +22,8 @@ export interface QueueSettings {
   expireInSeconds?: number;
   /** Jobs of this queue an instance runs at once (default 1). */
   concurrency?: number;
+  /** pg-boss's queue policy; `stately` holds at most one job per state (waiting, active) per singleton key. */
+  policy?: 'standard' | 'stately';
 }
 
 export interface SendOptions {
@@ -47,6 +49,7 @@ interface Registration {
 @Injectable()
 export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly registrations: Registration[] = [];
+  private readonly periodic: Array<{ queue: string; seconds: number }> = [];
   private boss?: PgBoss;
 
   constructor(
@@ -59,6 +62,27 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   /** Called by feature modules in onModuleInit; workers start once the app has booted. */
   register<T>(queue: string, settings: QueueSettings, handler: JobHandler<T>): void {
     this.registrations.push({ queue, settings, handler: handler as JobHandler<Record<string, unknown>> });
+  }
+
+  /**
+   * Runs `work` every `seconds` on ONE of the instances sharing the database, not on each: the schedule
+   * is a durable job (a stately queue keeps at most one waiting per period length), sent again as each
+   * run ends and by every instance at start (a duplicate is dropped), so it survives restarts and crashes
+   * without ever doubling. A run that fails is not retried: the next one is already scheduled.
+   */
+  every(queue: string, seconds: number, work: () => Promise<void>): void {
+    this.periodic.push({ queue, seconds });
+    this.register(queue, { retryLimit: 0, retryDelay: 0, policy: 'stately' }, async () => {
+      try {
+        await work();
+      } finally {
+        await this.scheduleNext(queue, seconds);
+      }
+    });
+  }
+
+  private async scheduleNext(queue: string, seconds: number): Promise<void> {
+    await this.boss?.send(queue, {}, { startAfter: seconds, singletonKey: `every-${seconds}s` });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -81,6 +105,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
         await handler(job.data, job.signal);
       });
     }
+    for (const { queue, seconds } of this.periodic) await this.scheduleNext(queue, seconds);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKPOINT_SCAN_QUEUE } from '../../src/audit/checkpoints/audit-checkpoints.service.js';
+import { newCompany } from '../support/factories.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const INTERVAL_SECONDS = 1;
+const SCHEDULE_KEY = `every-${INTERVAL_SECONDS}s`;
+
+/**
+ * Periodic checkpoints are one durable pg-boss job per interval for all instances on the database (not a
+ * timer per instance): two instances with a 1 s interval sign new events once, and run the scan about
+ * once a second between them, never twice a second.
+ */
+describe('periodic audit checkpoints across instances', () => {
+  let first: TestApp;
+  let second: TestApp;
+  beforeAll(async () => {
+    const env = { AUDIT_CHECKPOINT_INTERVAL_SECONDS: String(INTERVAL_SECONDS) };
+    first = await startTestApp({ env });
+    second = await startTestApp({ env, databaseUrl: first.databaseUrl });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+  });
+
+  const scheduled = async (state: string, since = new Date(0)): Promise<number> => {
+    const [row] = await first.dataSource.query<Array<{ count: string }>>(
+      `SELECT count(*) FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = $3 AND created_on >= $4`,
+      [CHECKPOINT_SCAN_QUEUE, SCHEDULE_KEY, state, since],
+    );
+    return Number(row.count);
+  };
+
+  it('signs a company with new events once, from one schedule shared by both instances', async () => {
+    const company = await newCompany(second);
+    await second.http().put('/v1/account/ip-allowlist').set(company.auth).send({ cidrs: [] }).expect(200);
+    await expect.poll(async () => ((await first.http().get('/v1/audit-logs/checkpoints').set(company.auth)).body as { data: unknown[] }).data.length,
+      { timeout: 20_000, interval: 250 }).toBe(1);
+
+    const since = new Date();
+    const samples: number[] = [];
+    for (let i = 0; i < 16; i += 1) {
+      samples.push(await scheduled('created'));
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    // never more than one run waiting: the two instances do not each keep a schedule
+    expect(Math.max(...samples)).toBeLessThanOrEqual(1);
+    const ran = await scheduled('completed', since);
+    // one schedule runs about once per interval (a run, then the next 1 s later); two would run twice as often
+    expect(ran).toBeGreaterThanOrEqual(1);
+    expect(ran).toBeLessThanOrEqual(5);
+    expect(((await first.http().get('/v1/audit-logs/checkpoints').set(company.auth)).body as { data: unknown[] }).data).toHaveLength(1);
+  });
+});
