@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { Outbox } from '../platform/operations/ports.js';
-import { OutboxEvent, type WebhookEventType } from './outbox-event.entity.js';
+import type { WebhookEventType } from './outbox-event.entity.js';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { DeliveryQueue } from './webhook-delivery.queue.js';
 import type { WebhookDelivery } from './webhook-delivery.entity.js';
 import type { WebhookEndpoint } from './webhook-endpoint.entity.js';
@@ -17,13 +18,14 @@ export class EventOutbox extends Outbox {
     private readonly uow: UnitOfWork,
     private readonly deliveries: DeliveryQueue,
     private readonly endpoints: WebhookEndpointsRepository,
+    private readonly events: WebhookDeliveriesRepository,
   ) {
     super();
   }
 
   record(companyId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<void> {
     return this.uow.run(async () => {
-      const event = await this.save(companyId, type, data);
+      const event = await this.events.addEvent(companyId, type, data);
       for (const endpointId of await this.endpoints.subscribedTo(companyId, type)) {
         await this.deliveries.create(companyId, endpointId, event.id);
       }
@@ -33,13 +35,8 @@ export class EventOutbox extends Outbox {
   /** An event for one endpoint only, whatever it subscribes to (`webhook.test`). */
   recordFor(endpoint: WebhookEndpoint, type: WebhookEventType, data: Record<string, unknown>): Promise<WebhookDelivery> {
     return this.uow.run(async () => {
-      const event = await this.save(endpoint.companyId, type, data);
+      const event = await this.events.addEvent(endpoint.companyId, type, data);
       return this.deliveries.create(endpoint.companyId, endpoint.id, event.id);
     });
-  }
-
-  private save(companyId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<OutboxEvent> {
-    const events = this.uow.repository(OutboxEvent);
-    return events.save(events.create({ companyId, type, data }));
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../platform/config/app-config.js';
-import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { JobQueue } from '../platform/jobs/job-queue.js';
-import { WebhookDelivery } from './webhook-delivery.entity.js';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
+import type { WebhookDelivery } from './webhook-delivery.entity.js';
 
 export const DELIVERY_QUEUE = 'webhook-delivery';
 
@@ -27,7 +27,7 @@ export class DeliveryQueue {
   readonly retrySchedule: number[];
 
   constructor(
-    private readonly uow: UnitOfWork,
+    private readonly deliveries: WebhookDeliveriesRepository,
     private readonly jobs: JobQueue,
     @Inject(AppConfig) config: AppConfig,
   ) {
@@ -35,10 +35,7 @@ export class DeliveryQueue {
   }
 
   async create(companyId: string, endpointId: string, eventId: string): Promise<WebhookDelivery> {
-    const deliveries = this.uow.repository(WebhookDelivery);
-    const delivery = await deliveries.save(
-      deliveries.create({ companyId, endpointId, eventId, status: 'pending', attemptCount: 0, nextAttemptAt: new Date() }),
-    );
+    const delivery = await this.deliveries.add(companyId, endpointId, eventId);
     await this.send({ deliveryId: delivery.id, step: 0 });
     return delivery;
   }
