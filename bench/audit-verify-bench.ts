@@ -21,6 +21,8 @@ import { auditRow, checkpointLine, exportLine, random, rechain } from '../test/s
 
 const EVENTS = Number(process.env.AUDIT_VERIFY_BENCH_EVENTS ?? 1_000_000);
 const ROUNDS = Number(process.env.AUDIT_VERIFY_BENCH_ROUNDS ?? 3);
+/** Worker threads of the parallel CLI run (`--threads`). */
+const THREADS = Number(process.env.AUDIT_VERIFY_BENCH_THREADS ?? availableParallelism());
 const CHECKPOINT_EVERY = 100_000;
 const COMPANY = '019a0000-0000-7000-8000-0000000000aa';
 const BIN = fileURLToPath(new URL('../../tools/audit-verify/bin/fleetgate-audit-verify.js', import.meta.url));
@@ -85,10 +87,10 @@ const REPORT_USAGE = 'data:text/javascript,' + encodeURIComponent(
 );
 
 /** Runs the CLI as a child process; returns its report, wall and CPU seconds, and peak RSS. */
-function runCli(exportPath: string, keysPath: string): Promise<{ report: VerifyReport; sample: Sample; maxRss: number }> {
+function runCli(exportPath: string, keysPath: string, threads: number): Promise<{ report: VerifyReport; sample: Sample; maxRss: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', REPORT_USAGE, BIN, 'verify', exportPath, '--keys', keysPath, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', REPORT_USAGE, BIN, 'verify', exportPath, '--keys', keysPath, '--threads', String(threads), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
       { name: 'ceiling: read + JSON.parse', samples: [] },
       { name: 'ceiling: read + JSON.parse + canonical JSON + SHA-256, no checks', samples: [] },
       { name: '**CLI `fleetgate-audit-verify verify --json`** (child process, start-up included)', samples: [] },
+      { name: `**CLI with \`--threads ${THREADS}\`** (parsing and hashing on worker threads)`, samples: [] },
     ];
     const cliStep = steps[4];
     let maxRss = 0;
@@ -138,13 +141,15 @@ async function main(): Promise<void> {
         const value = JSON.parse(line) as Parameters<typeof verifierChainHash>[0] & { prevHash: string; type?: string };
         if (value.type !== 'checkpoint') sink += verifierChainHash(value, value.prevHash).length;
       })));
-      const result = await runCli(exportPath, keysPath);
-      const company = result.report.companies[0];
-      if (!result.report.valid || company?.checked !== EVENTS || company.checkpointsVerified !== checkpoints) {
-        throw new Error(`unexpected report: ${JSON.stringify(result.report).slice(0, 500)}`);
+      for (const [threads, step] of [[1, cliStep], [THREADS, steps[5]]] as const) {
+        const result = await runCli(exportPath, keysPath, threads);
+        const company = result.report.companies[0];
+        if (!result.report.valid || company?.checked !== EVENTS || company.checkpointsVerified !== checkpoints) {
+          throw new Error(`unexpected report: ${JSON.stringify(result.report).slice(0, 500)}`);
+        }
+        step.samples.push(result.sample);
+        maxRss = Math.max(maxRss, result.maxRss);
       }
-      cliStep.samples.push(result.sample);
-      maxRss = Math.max(maxRss, result.maxRss);
     }
     if (sink === 0) throw new Error('nothing was read');
 

@@ -292,4 +292,33 @@ describe('fleetgate-audit-verify', () => {
       expect(result.stdout).toBe('');
     });
   });
+
+  describe('--threads', () => {
+    const threaded = async (exportPath: string, saved: string[], threads: number): Promise<unknown> => {
+      const result = await run(['verify', exportPath, '--keys', file(KEYS), ...saved.flatMap((path) => ['--checkpoint', path]), '--threads', String(threads), '--json']);
+      expect(result.stderr).toBe('');
+      return { code: result.code, ...(JSON.parse(result.stdout) as object) };
+    };
+
+    it('gives exactly the single-threaded report, valid or not, over many batches of lines', async () => {
+      const long = auditChain(COMPANY, 7_000, 9);
+      const valid = ndjson(long.slice(0, 2500), checkpointOf(long[2499]), long.slice(2500));
+      const tampered = rechain(long.map((row) => ({ ...row })));
+      tampered[4200].path = '/v1/rewritten';
+      const broken = ndjson(tampered.slice(0, 3000), 'not json', tampered.slice(3001), checkpointOf(long[6999]));
+      const saved = [file(checkpointOf(long[5999]))];
+      for (const exportPath of [valid, broken]) {
+        const single = await threaded(exportPath, saved, 1);
+        expect(await threaded(exportPath, saved, 3)).toEqual(single);
+      }
+      expect(await threaded(valid, saved, 3)).toMatchObject({ code: 0, valid: true });
+      expect(await threaded(broken, saved, 3)).toMatchObject({ code: 1, valid: false });
+    });
+
+    it('refuses a thread count that is not a whole number from 1 to 64', async () => {
+      const result = await run(['verify', ndjson(chain), '--keys', file(KEYS), '--threads', '0']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--threads needs a whole number from 1 to 64');
+    });
+  });
 });

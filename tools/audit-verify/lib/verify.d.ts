@@ -43,4 +43,6 @@ export declare function verifyExport(options: {
   input: string;
   keys: Map<string, unknown>;
   saved?: Array<{ checkpoint: unknown; source: string }>;
+  /** Worker threads that parse and hash (default 1: all on the calling thread). */
+  threads?: number;
 }): Promise<VerifyReport>;

@@ -1,53 +1,13 @@
 // Verifies an NDJSON audit export in one streaming pass: every hash, the prevHash links from seq 1, every
 // checkpoint signature, and that each checkpoint (in the export or saved earlier) is on the chain.
-import * as fs from 'node:fs';
-import { chainHash, GENESIS_HASH } from './chain.js';
+import { GENESIS_HASH } from './chain.js';
 import { signatureProblem } from './inputs.js';
+import { forEachLine } from './lines.js';
+import { forEachParsedLine } from './parallel.js';
+
+export { forEachLine };
 
 const short = (hash) => (typeof hash === 'string' ? `${hash.slice(0, 12)}…` : String(hash));
-
-const MAX_LINE_BYTES = 16 * 1024 * 1024;
-
-/**
- * Calls onLine(text, lineNumber) for every line of a file (or stdin for '-'), holding one chunk at a time.
- * Splits bytes at LF itself (a UTF-8 sequence never contains 0x0A), several times faster than node:readline.
- */
-export function forEachLine(path, onLine) {
-  return new Promise((resolve, reject) => {
-    const input = path === '-' ? process.stdin : fs.createReadStream(path, { highWaterMark: 1 << 20 });
-    let rest;
-    let lineNumber = 0;
-    const emit = (buffer, start, end) => {
-      lineNumber += 1;
-      onLine(buffer.toString('utf8', start, end > start && buffer[end - 1] === 13 ? end - 1 : end), lineNumber);
-    };
-    input.on('data', (chunk) => {
-      try {
-        const buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
-        let start = 0;
-        let newline;
-        while ((newline = buffer.indexOf(10, start)) !== -1) {
-          emit(buffer, start, newline);
-          start = newline + 1;
-        }
-        rest = start < buffer.length ? buffer.subarray(start) : undefined;
-        if (rest && rest.length > MAX_LINE_BYTES) throw new Error(`line ${lineNumber + 1} is longer than ${MAX_LINE_BYTES} bytes`);
-      } catch (error) {
-        input.destroy();
-        reject(error);
-      }
-    });
-    input.on('end', () => {
-      try {
-        if (rest) emit(rest, 0, rest.length);
-        resolve(lineNumber);
-      } catch (error) {
-        reject(error);
-      }
-    });
-    input.on('error', reject);
-  });
-}
 
 /** One company's chain as the stream has shown it so far: constant size whatever the number of events. */
 class Chain {
@@ -63,11 +23,12 @@ class Chain {
 }
 
 /**
- * @param {{ input: string, keys: Map<string, object>, saved?: Array<{checkpoint: object, source: string}> }} options
- *   input: an NDJSON file path, or '-' for stdin; keys: parseKeys' result; saved: parseCheckpointFile's results.
+ * @param {{ input: string, keys: Map<string, object>, saved?: Array<{checkpoint: object, source: string}>, threads?: number }} options
+ *   input: an NDJSON file path, or '-' for stdin; keys: parseKeys' result; saved: parseCheckpointFile's results;
+ *   threads: worker threads that parse and hash (default 1: all on this thread).
  * @returns {Promise<object>} the report: {valid, input, companies, checkpoints, failures}
  */
-export async function verifyExport({ input, keys, saved = [] }) {
+export async function verifyExport({ input, keys, saved = [], threads = 1 }) {
   const chains = new Map();
   const checkpoints = [];
   const failures = [];
@@ -123,7 +84,8 @@ export async function verifyExport({ input, keys, saved = [] }) {
     }
   };
 
-  const onEvent = (event, line) => {
+  // `hashed`: the event's own hash as parseLine computed it (possibly on a worker thread)
+  const onEvent = (event, line, hashed) => {
     const companyId = event.companyId;
     if (typeof companyId !== 'string') {
       fail({ code: 'malformed_event', line, message: `line ${line}: an event without a companyId` });
@@ -154,13 +116,11 @@ export async function verifyExport({ input, keys, saved = [] }) {
       breakChain(chain, 'prev_hash_mismatch', seq, `seq ${seq}: prevHash ${short(event.prevHash)} is not the hash of seq ${seq - 1} (${short(chain.lastHash)})`, line);
       return;
     }
-    let computed;
-    try {
-      computed = chainHash(event, event.prevHash);
-    } catch {
+    if (hashed.hashError) {
       breakChain(chain, 'malformed_event', seq, `seq ${seq}: the event lacks fields the hash covers (line ${line})`, line);
       return;
     }
+    const computed = hashed.computed;
     if (computed !== event.hash) {
       breakChain(chain, 'hash_mismatch', seq, `seq ${seq}: the hash does not match the event's content (stored ${short(event.hash)}, computed ${short(computed)})`, line);
       return;
@@ -179,16 +139,12 @@ export async function verifyExport({ input, keys, saved = [] }) {
 
   for (const { checkpoint, source } of saved) addCheckpoint(checkpoint, source);
 
-  await forEachLine(input, (text, line) => {
-    if (text === '') return;
-    let value;
-    try {
-      value = JSON.parse(text);
-    } catch {
+  await forEachParsedLine(input, threads, (parsed, line) => {
+    if (parsed.empty) return;
+    const value = parsed.value;
+    if (parsed.malformed) {
       fail({ code: 'malformed_line', line, message: `line ${line} is not JSON` });
-      return;
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    } else if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       fail({ code: 'malformed_line', line, message: `line ${line} is not a JSON object` });
     } else if (value.type === 'checkpoint') {
       addCheckpoint(value, `export line ${line}`);
@@ -197,7 +153,7 @@ export async function verifyExport({ input, keys, saved = [] }) {
     } else if (value.error !== undefined && value.seq === undefined) {
       fail({ code: 'export_interrupted', line, message: `line ${line}: the export was interrupted (${JSON.stringify(value.error)})` });
     } else {
-      onEvent(value, line);
+      onEvent(value, line, parsed);
     }
   });
 
