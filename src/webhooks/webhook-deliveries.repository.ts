@@ -31,6 +31,84 @@ export class WebhookDeliveriesRepository extends TenantRepository<WebhookDeliver
     return this.save(this.create({ companyId, endpointId, eventId, status: 'pending', attemptCount: 0, nextAttemptAt: new Date() }));
   }
 
+  /** The delivery a job names, whichever company's: a job carries nothing but its id. */
+  findForJob(deliveryId: string): Promise<WebhookDelivery | null> {
+    return this.rows.findOneBy({ id: deliveryId });
+  }
+
+  eventOf(companyId: string, eventId: string): Promise<OutboxEvent> {
+    return this.uow.repository(OutboxEvent).findOneByOrFail({ id: eventId, companyId });
+  }
+
+  /**
+   * Starts an attempt with a lease, unless the delivery is no longer pending, has an attempt in flight
+   * or has had one recorded since `attemptsSeen`: then undefined. Locks the delivery row (run it in a
+   * transaction of its own, committed before the request goes out).
+   */
+  async startAttempt(companyId: string, deliveryId: string, attemptsSeen: number, leaseMs: number): Promise<WebhookAttempt | undefined> {
+    const [current] = await this.uow.manager.query<Array<{ attempt_count: number; status: string; busy: boolean }>>(
+      `SELECT attempt_count, status,
+         EXISTS (SELECT 1 FROM webhook_attempts WHERE delivery_id = d.id AND in_flight_until IS NOT NULL) AS busy
+       FROM webhook_deliveries d WHERE id = $1 AND company_id = $2 FOR UPDATE`,
+      [deliveryId, companyId],
+    );
+    if (!current || current.status !== 'pending' || current.busy || current.attempt_count !== attemptsSeen) return undefined;
+    const attempts = this.uow.repository(WebhookAttempt);
+    return attempts.save(attempts.create({
+      deliveryId, attemptedAt: new Date(), httpStatus: null, durationMs: null, error: null, inFlightUntil: new Date(Date.now() + leaseMs),
+    }));
+  }
+
+  /** The attempt's outcome; it is in flight no more. */
+  async endAttempt(companyId: string, attemptId: string, outcome: Pick<WebhookAttempt, 'durationMs' | 'error'> & Partial<Pick<WebhookAttempt, 'httpStatus'>>): Promise<void> {
+    await this.uow.manager
+      .createQueryBuilder()
+      .update(WebhookAttempt)
+      .set({ ...outcome, inFlightUntil: null })
+      .where('id = :attemptId AND delivery_id IN (SELECT id FROM webhook_deliveries WHERE company_id = :companyId)', { attemptId, companyId })
+      .execute();
+  }
+
+  /**
+   * Counts an attempt into its delivery, unless another attempt was counted since `attemptsSeen`
+   * (another worker got there first): answers whether it did.
+   */
+  async countAttempt(
+    companyId: string,
+    deliveryId: string,
+    attemptsSeen: number,
+    outcome: Pick<WebhookDelivery, 'status' | 'nextAttemptAt' | 'lastStatus' | 'lastError'>,
+  ): Promise<boolean> {
+    const updated = await this.uow.manager
+      .createQueryBuilder()
+      .update(WebhookDelivery)
+      .set({ ...outcome, attemptCount: () => 'attempt_count + 1' })
+      .where('id = :deliveryId AND company_id = :companyId AND status = :pending AND attempt_count = :attemptsSeen', { deliveryId, companyId, pending: 'pending', attemptsSeen })
+      .execute();
+    return updated.affected !== 0;
+  }
+
+  /** A pending delivery that will not be attempted again. */
+  async abandon(companyId: string, deliveryId: string, reason: string): Promise<void> {
+    await this.rows.update({ id: deliveryId, companyId, status: 'pending' }, { status: 'failed', nextAttemptAt: null, lastError: reason });
+  }
+
+  /**
+   * Across every company: ends the attempts whose lease passed without an outcome (their instance
+   * stopped) as interrupted; answers their deliveries that are still pending, to send again.
+   */
+  async cutInterruptedAttempts(): Promise<Array<{ deliveryId: string; attemptCount: number }>> {
+    const rows = await this.uow.manager.query<Array<{ delivery_id: string; attempt_count: number }>>(
+      `WITH cut AS (
+         UPDATE webhook_attempts SET in_flight_until = NULL, error = 'interrupted: the delivering instance stopped'
+         WHERE in_flight_until < now() RETURNING delivery_id
+       )
+       SELECT d.id AS delivery_id, d.attempt_count FROM webhook_deliveries d
+       WHERE d.id IN (SELECT delivery_id FROM cut) AND d.status = 'pending'`,
+    );
+    return rows.map((row) => ({ deliveryId: row.delivery_id, attemptCount: row.attempt_count }));
+  }
+
   async markPending(companyId: string, id: string, nextAttemptAt: Date): Promise<void> {
     await this.rows.update({ id, companyId }, { status: 'pending', nextAttemptAt });
   }

@@ -3,11 +3,13 @@ import { AppConfig } from '../platform/config/app-config.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { JobQueue } from '../platform/jobs/job-queue.js';
 import { LOGGER, type AppLogger } from '../platform/logging/logger.js';
-import { OutboxEvent } from './outbox-event.entity.js';
+import type { OutboxEvent } from './outbox-event.entity.js';
+import type { WebhookAttempt } from './webhook-attempt.entity.js';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { DELIVERY_QUEUE, DeliveryQueue, type DeliveryJob } from './webhook-delivery.queue.js';
-import { WebhookAttempt } from './webhook-attempt.entity.js';
-import { WebhookDelivery } from './webhook-delivery.entity.js';
-import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import type { WebhookDelivery } from './webhook-delivery.entity.js';
+import type { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { WebhookEndpointsRepository } from './webhook-endpoints.repository.js';
 import { postJson, type SendResult } from './webhook-sender.js';
 import { SecretBox, signatureHeader } from './webhook-signing.js';
 import { TargetRefused, WebhookTargets } from './webhook-target.js';
@@ -35,6 +37,8 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationShutdow
 
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly endpoints: WebhookEndpointsRepository,
     private readonly jobs: JobQueue,
     private readonly queue: DeliveryQueue,
     private readonly secrets: SecretBox,
@@ -71,36 +75,22 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationShutdow
    * interrupted (it stays in the history) and its delivery, if still pending, is sent again now.
    */
   async repeatInterrupted(): Promise<number> {
-    const interrupted = await this.uow.runDetached((manager) =>
-      manager.query<Array<{ delivery_id: string; attempt_count: number }>>(
-        `WITH cut AS (
-           UPDATE webhook_attempts SET in_flight_until = NULL, error = 'interrupted: the delivering instance stopped'
-           WHERE in_flight_until < now() RETURNING delivery_id
-         )
-         SELECT d.id AS delivery_id, d.attempt_count FROM webhook_deliveries d
-         WHERE d.id IN (SELECT delivery_id FROM cut) AND d.status = 'pending'`,
-      ),
-    );
-    for (const row of interrupted) {
-      await this.queue.send({ deliveryId: row.delivery_id, step: row.attempt_count, attemptsSeen: row.attempt_count });
+    const interrupted = await this.uow.runDetached(() => this.deliveries.cutInterruptedAttempts());
+    for (const { deliveryId, attemptCount } of interrupted) {
+      await this.queue.send({ deliveryId, step: attemptCount, attemptsSeen: attemptCount });
     }
     return interrupted.length;
   }
 
   async deliver(job: DeliveryJob, signal: AbortSignal = new AbortController().signal): Promise<void> {
-    const delivery = await this.uow.repository(WebhookDelivery).findOneBy({ id: job.deliveryId });
+    const delivery = await this.deliveries.findForJob(job.deliveryId);
     if (!delivery || delivery.status !== 'pending') return;
     // a retry made stale by a manual one that already ran
     if (job.attemptsSeen !== undefined && delivery.attemptCount !== job.attemptsSeen) return;
-    const endpoint = await this.uow
-      .repository(WebhookEndpoint)
-      .createQueryBuilder('endpoint')
-      .addSelect(['endpoint.secretCiphertext', 'endpoint.previousSecretCiphertext'])
-      .where('endpoint.id = :id', { id: delivery.endpointId })
-      .getOne();
+    const endpoint = await this.endpoints.findForCompany(delivery.companyId, delivery.endpointId, { hidden: ['secretCiphertext', 'previousSecretCiphertext'] });
     if (!endpoint) return;
     if (!endpoint.enabled) {
-      await this.abandon(delivery, 'endpoint disabled');
+      await this.deliveries.abandon(delivery.companyId, delivery.id, 'endpoint disabled');
       return;
     }
     const busy = this.perEndpoint.get(endpoint.id) ?? 0;
@@ -110,13 +100,15 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationShutdow
     }
     this.perEndpoint.set(endpoint.id, busy + 1);
     try {
-      const event = await this.uow.repository(OutboxEvent).findOneByOrFail({ id: delivery.eventId });
+      const event = await this.deliveries.eventOf(delivery.companyId, delivery.eventId);
       const attempt = await this.start(delivery);
       if (!attempt) return;
       const result = await this.attempt(endpoint, event, signal);
       if (signal.aborted) {
         // interrupted by shutdown: the attempt stays in the history, and pg-boss hands the job out again
-        await this.interrupted(attempt);
+        await this.deliveries.endAttempt(delivery.companyId, attempt.id, {
+          durationMs: Date.now() - attempt.attemptedAt.getTime(), error: 'interrupted: the instance was shutting down',
+        });
         throw new Error('webhook delivery interrupted by shutdown');
       }
       await this.record(delivery, endpoint, job.step, attempt, result);
@@ -135,25 +127,7 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationShutdow
    */
   private async start(delivery: WebhookDelivery): Promise<WebhookAttempt | undefined> {
     const leaseMs = this.config.WEBHOOK_TIMEOUT_MS + 1_000;
-    return this.uow.runDetached(async (manager) => {
-      const [current] = await manager.query<Array<{ attempt_count: number; status: string; busy: boolean }>>(
-        `SELECT attempt_count, status,
-           EXISTS (SELECT 1 FROM webhook_attempts WHERE delivery_id = d.id AND in_flight_until IS NOT NULL) AS busy
-         FROM webhook_deliveries d WHERE id = $1 FOR UPDATE`,
-        [delivery.id],
-      );
-      if (!current || current.status !== 'pending' || current.busy || current.attempt_count !== delivery.attemptCount) return undefined;
-      const attempts = manager.getRepository(WebhookAttempt);
-      return attempts.save(attempts.create({
-        deliveryId: delivery.id, attemptedAt: new Date(), httpStatus: null, durationMs: null, error: null, inFlightUntil: new Date(Date.now() + leaseMs),
-      }));
-    });
-  }
-
-  private async interrupted(attempt: WebhookAttempt): Promise<void> {
-    await this.uow.manager.update(WebhookAttempt, { id: attempt.id }, {
-      inFlightUntil: null, durationMs: Date.now() - attempt.attemptedAt.getTime(), error: 'interrupted: the instance was shutting down',
-    });
+    return this.uow.runDetached(() => this.deliveries.startAttempt(delivery.companyId, delivery.id, delivery.attemptCount, leaseMs));
   }
 
   private async attempt(endpoint: WebhookEndpoint, event: OutboxEvent, signal: AbortSignal): Promise<SendResult> {
@@ -189,29 +163,23 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationShutdow
     const retryDelay = succeeded || gone ? undefined : this.queue.retrySchedule[step];
     const status = succeeded ? 'succeeded' : retryDelay === undefined ? 'failed' : 'pending';
     const nextAttemptAt = retryDelay === undefined ? null : new Date(Date.now() + retryDelay * 1000);
-    await this.uow.run(async (manager) => {
-      const updated = await manager
-        .createQueryBuilder()
-        .update(WebhookDelivery)
-        .set({ status, nextAttemptAt, lastStatus: result.status, lastError: result.error, attemptCount: () => 'attempt_count + 1' })
-        .where('id = :id AND status = :pending AND attempt_count = :seen', { id: delivery.id, pending: 'pending', seen: delivery.attemptCount })
-        .execute();
+    const { companyId } = delivery;
+    await this.uow.run(async () => {
+      const counted = await this.deliveries.countAttempt(companyId, delivery.id, delivery.attemptCount, { status, nextAttemptAt, lastStatus: result.status, lastError: result.error });
       // the attempt happened whatever else did: its outcome is always recorded
-      await manager.update(WebhookAttempt, { id: attempt.id }, {
-        httpStatus: result.status, durationMs: result.durationMs, error: result.error, inFlightUntil: null,
-      });
-      if (updated.affected === 0) return; // another worker already recorded an attempt of this delivery
+      await this.deliveries.endAttempt(companyId, attempt.id, { httpStatus: result.status, durationMs: result.durationMs, error: result.error });
+      if (!counted) return; // another worker already recorded an attempt of this delivery
       if (succeeded) {
-        await manager.update(WebhookEndpoint, { id: endpoint.id }, { consecutiveFailures: 0, failingSince: null });
+        await this.endpoints.markSucceeded(companyId, endpoint.id);
       } else if (gone) {
-        await this.disable(endpoint.id, 'gone');
+        await this.disable(endpoint, 'gone');
       } else {
-        const failingSince = await this.markFailing(endpoint.id, attemptedAt);
+        const failingSince = await this.endpoints.markFailing(companyId, endpoint.id, attemptedAt);
         if (retryDelay !== undefined) {
           await this.queue.send({ deliveryId: delivery.id, step: step + 1, attemptsSeen: delivery.attemptCount + 1 }, retryDelay);
         }
         else if (Date.now() - failingSince.getTime() >= this.config.WEBHOOK_DISABLE_AFTER_FAILING_SECONDS * 1000) {
-          await this.disable(endpoint.id, 'failing');
+          await this.disable(endpoint, 'failing');
         }
       }
     });
@@ -221,27 +189,8 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationShutdow
     );
   }
 
-  private async markFailing(endpointId: string, at: Date): Promise<Date> {
-    const result = await this.uow.manager
-      .createQueryBuilder()
-      .update(WebhookEndpoint)
-      .set({ consecutiveFailures: () => 'consecutive_failures + 1', failingSince: () => 'COALESCE(failing_since, :at)' })
-      .setParameters({ at })
-      .where('id = :id', { id: endpointId })
-      .returning(['failing_since'])
-      .execute();
-    const rows = result.raw as { failing_since: Date | string }[];
-    return rows.length > 0 ? new Date(rows[0].failing_since) : at;
-  }
-
-  private async disable(endpointId: string, reason: 'gone' | 'failing'): Promise<void> {
-    await this.uow.manager.update(WebhookEndpoint, { id: endpointId, enabled: true }, { enabled: false, disabledReason: reason });
-    this.logger.warn({ endpointId, reason }, 'webhook endpoint disabled');
-  }
-
-  private async abandon(delivery: WebhookDelivery, reason: string): Promise<void> {
-    await this.uow
-      .repository(WebhookDelivery)
-      .update({ id: delivery.id, status: 'pending' }, { status: 'failed', nextAttemptAt: null, lastError: reason });
+  private async disable(endpoint: WebhookEndpoint, reason: 'gone' | 'failing'): Promise<void> {
+    await this.endpoints.disable(endpoint.companyId, endpoint.id, reason);
+    this.logger.warn({ endpointId: endpoint.id, reason }, 'webhook endpoint disabled');
   }
 }

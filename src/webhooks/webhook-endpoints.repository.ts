@@ -20,6 +20,30 @@ export class WebhookEndpointsRepository extends TenantRepository<WebhookEndpoint
     return endpoints.map((endpoint) => endpoint.id);
   }
 
+  /** A delivery succeeded: the endpoint is no longer failing. */
+  async markSucceeded(companyId: string, id: string): Promise<void> {
+    await this.rows.update({ id, companyId }, { consecutiveFailures: 0, failingSince: null });
+  }
+
+  /** One more failure in a row; when the endpoint started failing (`at`, unless it already was). */
+  async markFailing(companyId: string, id: string, at: Date): Promise<Date> {
+    const result = await this.uow.manager
+      .createQueryBuilder()
+      .update(WebhookEndpoint)
+      .set({ consecutiveFailures: () => 'consecutive_failures + 1', failingSince: () => 'COALESCE(failing_since, :at)' })
+      .setParameters({ at })
+      .where('id = :id AND company_id = :companyId', { id, companyId })
+      .returning('failing_since')
+      .execute();
+    const rows = result.raw as { failing_since: Date | string }[];
+    return rows.length > 0 ? new Date(rows[0].failing_since) : at;
+  }
+
+  /** Disables the endpoint unless it already is; the reason says why (`gone`, `failing`). */
+  async disable(companyId: string, id: string, reason: 'gone' | 'failing'): Promise<void> {
+    await this.rows.update({ id, companyId, enabled: true }, { enabled: false, disabledReason: reason });
+  }
+
   async deleteForCompany(companyId: string, id: string): Promise<void> {
     await this.rows.delete({ id, companyId });
   }

@@ -90,4 +90,42 @@ describe('WebhookDeliveriesRepository', () => {
     await deliveries.markPending(owner, waiting.id, at);
     expect(await deliveries.getForCompany(owner, waiting.id)).toMatchObject({ status: 'pending', nextAttemptAt: at });
   });
+
+  it('starts one attempt at a time, counts it once, and answers another company nothing', async () => {
+    const [owner, other] = [await context.newCompany(), await context.newCompany()];
+    const delivery = await newDelivery(owner, await newEndpoint(owner));
+    expect(await deliveries.findForJob(delivery.id)).toMatchObject({ id: delivery.id, companyId: owner });
+    await expect(deliveries.eventOf(other, delivery.eventId)).rejects.toThrow();
+    expect(await deliveries.eventOf(owner, delivery.eventId)).toMatchObject({ id: delivery.eventId, type: 'webhook.test' });
+
+    expect(await context.uow.run(() => deliveries.startAttempt(other, delivery.id, 0, 60_000))).toBeUndefined();
+    const attempt = await context.uow.run(() => deliveries.startAttempt(owner, delivery.id, 0, 60_000));
+    expect(attempt).toMatchObject({ deliveryId: delivery.id, httpStatus: null });
+    expect(await context.uow.run(() => deliveries.startAttempt(owner, delivery.id, 0, 60_000))).toBeUndefined();
+
+    await deliveries.endAttempt(other, attempt!.id, { httpStatus: 200, durationMs: 5, error: null });
+    expect(await deliveries.hasAttemptInFlight(owner, delivery.id)).toBe(true);
+    await deliveries.endAttempt(owner, attempt!.id, { httpStatus: 500, durationMs: 5, error: 'HTTP 500' });
+    expect(await deliveries.attemptsOf(owner, [delivery.id])).toMatchObject([{ httpStatus: 500, inFlightUntil: null }]);
+
+    const outcome = { status: 'pending' as const, nextAttemptAt: new Date(), lastStatus: 500, lastError: 'HTTP 500' };
+    expect(await deliveries.countAttempt(other, delivery.id, 0, outcome)).toBe(false);
+    expect(await deliveries.countAttempt(owner, delivery.id, 0, outcome)).toBe(true);
+    expect(await deliveries.countAttempt(owner, delivery.id, 0, outcome)).toBe(false);
+    expect((await deliveries.getForCompany(owner, delivery.id)).attemptCount).toBe(1);
+
+    await deliveries.abandon(other, delivery.id, 'endpoint disabled');
+    expect((await deliveries.getForCompany(owner, delivery.id)).status).toBe('pending');
+    await deliveries.abandon(owner, delivery.id, 'endpoint disabled');
+    expect(await deliveries.getForCompany(owner, delivery.id)).toMatchObject({ status: 'failed', lastError: 'endpoint disabled' });
+  });
+
+  it('cuts attempts whose lease passed and names their pending deliveries', async () => {
+    const owner = await context.newCompany();
+    const delivery = await newDelivery(owner, await newEndpoint(owner));
+    const attempt = await context.uow.run(() => deliveries.startAttempt(owner, delivery.id, 0, -1_000));
+    const cut = await context.uow.run(() => deliveries.cutInterruptedAttempts());
+    expect(cut).toContainEqual({ deliveryId: delivery.id, attemptCount: 0 });
+    expect(await deliveries.attemptsOf(owner, [delivery.id])).toMatchObject([{ id: attempt!.id, inFlightUntil: null, error: expect.stringMatching(/^interrupted/) }]);
+  });
 });

@@ -43,4 +43,25 @@ describe('WebhookEndpointsRepository', () => {
     await endpoints.deleteForCompany(owner, subscribed.id);
     expect(await endpoints.findForCompany(owner, subscribed.id)).toBeNull();
   });
+
+  it('counts failures and disables an endpoint for its company only', async () => {
+    const [owner, other] = [await context.newCompany(), await context.newCompany()];
+    const endpoint = await newEndpoint(owner, ['agreement.signed']);
+    const [first, later] = [new Date(Date.now() - 60_000), new Date()];
+    await endpoints.markFailing(other, endpoint.id, first);
+    expect(await endpoints.getForCompany(owner, endpoint.id)).toMatchObject({ consecutiveFailures: 0, failingSince: null });
+    expect(await endpoints.markFailing(owner, endpoint.id, first)).toEqual(first);
+    expect(await endpoints.markFailing(owner, endpoint.id, later)).toEqual(first);
+    expect(await endpoints.getForCompany(owner, endpoint.id)).toMatchObject({ consecutiveFailures: 2, failingSince: first });
+
+    await endpoints.markSucceeded(other, endpoint.id);
+    expect((await endpoints.getForCompany(owner, endpoint.id)).consecutiveFailures).toBe(2);
+    await endpoints.markSucceeded(owner, endpoint.id);
+    expect(await endpoints.getForCompany(owner, endpoint.id)).toMatchObject({ consecutiveFailures: 0, failingSince: null });
+
+    await endpoints.disable(other, endpoint.id, 'failing');
+    expect((await endpoints.getForCompany(owner, endpoint.id)).enabled).toBe(true);
+    await endpoints.disable(owner, endpoint.id, 'gone');
+    expect(await endpoints.getForCompany(owner, endpoint.id)).toMatchObject({ enabled: false, disabledReason: 'gone' });
+  });
 });

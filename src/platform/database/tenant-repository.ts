@@ -9,6 +9,11 @@ interface TenantRow extends ObjectLiteral {
   companyId: string;
 }
 
+interface FindOptions<T> {
+  lock?: boolean;
+  hidden?: (keyof T & string)[];
+}
+
 /**
  * The base of every repository of tenant data: each lookup takes the company first, so a record of
  * another company is indistinguishable from one that does not exist (the contract's plain 404).
@@ -26,19 +31,20 @@ export abstract class TenantRepository<T extends TenantRow> {
     private readonly idProperty: keyof T & string = 'id',
   ) {}
 
-  findForCompany(companyId: string, id: string): Promise<T | null> {
-    return this.forCompany(companyId).andWhere(`${this.alias}.${this.idProperty} = :id`, { id }).getOne();
-  }
-
   /**
-   * The record, or 404 `not_found`. `lock` holds its row until the transaction ends; `hidden` adds
-   * columns not selected by default (`select: false`, e.g. sealed secrets).
+   * The record, or null. `lock` holds its row until the transaction ends; `hidden` adds columns not
+   * selected by default (`select: false`, e.g. sealed secrets).
    */
-  async getForCompany(companyId: string, id: string, options: { lock?: boolean; hidden?: (keyof T & string)[] } = {}): Promise<T> {
+  findForCompany(companyId: string, id: string, options: FindOptions<T> = {}): Promise<T | null> {
     const query = this.forCompany(companyId).andWhere(`${this.alias}.${this.idProperty} = :id`, { id });
     if (options.lock) query.setLock('pessimistic_write');
     if (options.hidden) query.addSelect(options.hidden.map((column) => `${this.alias}.${column}`));
-    const record = await query.getOne();
+    return query.getOne();
+  }
+
+  /** The record (as `findForCompany`), or 404 `not_found`. */
+  async getForCompany(companyId: string, id: string, options: FindOptions<T> = {}): Promise<T> {
+    const record = await this.findForCompany(companyId, id, options);
     if (!record) throw DomainError.notFound(this.label);
     return record;
   }
