@@ -40,16 +40,17 @@ describe('periodic audit checkpoints across instances', () => {
 
     const since = new Date();
     const samples: number[] = [];
-    for (let i = 0; i < 16; i += 1) {
+    // 8 s: long enough that a loaded machine still runs the schedule, short enough that two would show
+    for (let i = 0; i < 32; i += 1) {
       samples.push(await scheduled('created'));
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     // never more than one run waiting: the two instances do not each keep a schedule
     expect(Math.max(...samples)).toBeLessThanOrEqual(1);
     const ran = await scheduled('completed', since);
-    // one schedule runs about once per interval (a run, then the next 1 s later); two would run twice as often
+    // one schedule runs at most once per interval (a run, then the next 1 s later); two would run twice as often
     expect(ran).toBeGreaterThanOrEqual(1);
-    expect(ran).toBeLessThanOrEqual(5);
+    expect(ran).toBeLessThanOrEqual(9);
     expect(((await first.http().get('/v1/audit-logs/checkpoints').set(company.auth)).body as { data: unknown[] }).data).toHaveLength(1);
-  });
+  }, 45_000);
 });
