@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_SCAN_QUEUE } from '../../src/audit/checkpoints/audit-checkpoints.service.js';
 import { newCompany } from '../support/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const INTERVAL_SECONDS = 1;
 const SCHEDULE_KEY = `every-${INTERVAL_SECONDS}s`;
@@ -12,16 +13,20 @@ const SCHEDULE_KEY = `every-${INTERVAL_SECONDS}s`;
  * once a second between them, never twice a second.
  */
 describe('periodic audit checkpoints across instances', () => {
+  let database: TestDatabase;
   let first: TestApp;
   let second: TestApp;
   beforeAll(async () => {
+    // a database of their own: on a shared one, other test files' instances (other intervals) would take the scans
+    database = await startTestDatabase({ own: true });
     const env = { AUDIT_CHECKPOINT_INTERVAL_SECONDS: String(INTERVAL_SECONDS) };
-    first = await startTestApp({ env });
-    second = await startTestApp({ env, databaseUrl: first.databaseUrl });
+    first = await startTestApp({ env, databaseUrl: database.url });
+    second = await startTestApp({ env, databaseUrl: database.url });
   });
   afterAll(async () => {
     await second?.close();
     await first?.close();
+    await database?.close();
   });
 
   const scheduled = async (state: string, since = new Date(0)): Promise<number> => {
