@@ -5,7 +5,9 @@
  * process and the HTTP client is curl in a child process, so the RSS figures are the server's own. (2) write
  * throughput of one company with the audit append on vs off: the same service call
  * (AccountService.setIpAllowlist) in the same kind of transaction, with and without AuditChainWriter.append
- * — production code has no switch to turn auditing off. Prints Markdown tables.
+ * — production code has no switch to turn auditing off. (3) checkpoint creation (POST
+ * /v1/audit-logs/checkpoints) for the seeded company beside a company with a handful of events: it signs the
+ * chain head and never rereads the chain, so its time must not grow with the log. Prints Markdown tables.
  *
  * Runs on a private PostgreSQL cluster with production settings (bench/private-cluster.ts), or on
  * BENCH_DATABASE_URL. The generated events are bulk-inserted with generate_series; their hashes are
@@ -79,6 +81,42 @@ const copyOf = (databaseUrl: string, companyId: string, options: string) =>
   timedChild('psql', [databaseUrl, '-qAtc',
     `COPY (SELECT ${AUDIT_ROW_COLUMNS.replaceAll('\n', ' ')} FROM audit_events WHERE company_id = '${companyId}' ORDER BY seq) TO STDOUT${options}`]);
 
+const CHECKPOINTS = Number(process.env.AUDIT_BENCH_CHECKPOINTS ?? 50);
+
+/** Median and 95th percentile (ms) of CHECKPOINTS sequential checkpoint creations; each is audited, so each signs a new head. */
+async function timeCheckpoints(base: string, token: string): Promise<{ median: number; p95: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < CHECKPOINTS; i += 1) {
+    const started = performance.now();
+    await request(base, 'POST', '/v1/audit-logs/checkpoints', undefined, token);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], p95: times[Math.floor(times.length * 0.95)] };
+}
+
+async function checkpointCreation(
+  base: string, dataSource: DataSource, seeded: { accessToken: string; company: { id: string } }, database: string,
+): Promise<void> {
+  // the seeded rows bypassed the chain writer: move the head to the last of them, as appends would have
+  await dataSource.query(
+    `UPDATE audit_chain_heads h SET seq = e.seq, hash = e.hash
+       FROM (SELECT seq, hash FROM audit_events WHERE company_id = $1 ORDER BY seq DESC LIMIT 1) e WHERE h.company_id = $1`,
+    [seeded.company.id],
+  );
+  const small = await request<{ accessToken: string }>(base, 'POST', '/v1/auth/signup', {
+    companyName: 'Audit Bench Small', name: 'Bench Owner', email: `audit-bench-s-${Date.now()}@example.co.uk`, password: BENCH_PASSWORD,
+  });
+  await timeCheckpoints(base, small.accessToken); // warm-up
+  const few = await timeCheckpoints(base, small.accessToken);
+  const many = await timeCheckpoints(base, seeded.accessToken);
+  console.log(`\n### Checkpoint creation (${database}; ${CHECKPOINTS} sequential POST /v1/audit-logs/checkpoints each)\n`);
+  console.log('| company | events in its log | median ms | p95 ms | median ÷ small company\'s |');
+  console.log('|---|---|---|---|---|');
+  console.log(`| small | ${CHECKPOINTS + 1}–${CHECKPOINTS * 2 + 1} | ${few.median.toFixed(2)} | ${few.p95.toFixed(2)} | 1.00 |`);
+  console.log(`| seeded | ${thousands(EVENTS + 1)} | ${many.median.toFixed(2)} | ${many.p95.toFixed(2)} | ${(many.median / few.median).toFixed(2)} |`);
+}
+
 async function main(): Promise<void> {
   const cluster = process.env.BENCH_DATABASE_URL ? undefined : await startPrivateCluster();
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? cluster!.url;
@@ -116,6 +154,8 @@ async function main(): Promise<void> {
       console.log(`| ${run.name} | ${thousands(run.lines)} | ${mb(run.bytes)} | ${run.seconds.toFixed(2)} | ${thousands(EVENTS / run.seconds)} | ${
         (EVENTS / run.seconds / ceiling).toFixed(2)} | ${growth} |`);
     }
+
+    await checkpointCreation(base, dataSource, signup, database);
 
     // write throughput: the same service call in one transaction, with and without the audit append
     const writer = app.get(AuditChainWriter, { strict: false });
