@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // fleetgate-audit-verify: checks a Fleetgate audit export offline. Exit 0 verified, 1 a failure, 2 a usage error.
 import * as fs from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseCheckpointFile, parseKeys, UsageError } from '../lib/inputs.js';
 import { verifyExport } from '../lib/verify.js';
 
@@ -10,13 +11,14 @@ const USAGE = `Usage: fleetgate-audit-verify verify EXPORT.ndjson --keys AUDIT-K
   --keys FILE       GET /.well-known/fleetgate/audit-keys, saved as a file
   --checkpoint FILE a checkpoint saved earlier: one checkpoint, an array, an audit.checkpoint
                     webhook payload or a GET /v1/audit-logs/checkpoints page (JSON or NDJSON); repeatable
-  --threads N       parse and hash on N worker threads (default 1); the checks stay in order on the main thread
+  --threads N       parse and hash on N worker threads (default: the CPUs available; 1 works on this
+                    thread alone); the checks stay in order on the main thread
   --json            print a machine-readable report instead of the summary
 
 Exit status: 0 verified, 1 verification failed (the report names the first bad seq), 2 usage error.`;
 
 function parseArguments(argv) {
-  const options = { command: undefined, input: undefined, keys: undefined, checkpoints: [], json: false, help: false, threads: 1 };
+  const options = { command: undefined, input: undefined, keys: undefined, checkpoints: [], json: false, help: false, threads: Math.min(64, availableParallelism()) };
   for (let i = 0; i < argv.length; i += 1) {
     const argument = argv[i];
     const [flag, inline] = argument.startsWith('--') && argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, undefined];
