@@ -88,7 +88,7 @@ async function timeCheckpoints(base: string, token: string): Promise<{ median: n
   const times: number[] = [];
   for (let i = 0; i < CHECKPOINTS; i += 1) {
     const started = performance.now();
-    await request(base, 'POST', '/v1/audit-logs/checkpoints', undefined, token);
+    await request(base, 'POST', '/v1/audit-logs/checkpoints', {}, token);
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
@@ -99,11 +99,15 @@ async function checkpointCreation(
   base: string, dataSource: DataSource, seeded: { accessToken: string; company: { id: string } }, database: string,
 ): Promise<void> {
   // the seeded rows bypassed the chain writer: move the head to the last of them, as appends would have
-  await dataSource.query(
-    `UPDATE audit_chain_heads h SET seq = e.seq, hash = e.hash
-       FROM (SELECT seq, hash FROM audit_events WHERE company_id = $1 ORDER BY seq DESC LIMIT 1) e WHERE h.company_id = $1`,
-    [seeded.company.id],
-  );
+  // (as the superuser of the private cluster, past the guard that lets the head move one seq at a time)
+  await dataSource.transaction(async (manager) => {
+    await manager.query(`SET LOCAL session_replication_role = replica`);
+    await manager.query(
+      `UPDATE audit_chain_heads h SET seq = e.seq, hash = e.hash
+         FROM (SELECT seq, hash FROM audit_events WHERE company_id = $1 ORDER BY seq DESC LIMIT 1) e WHERE h.company_id = $1`,
+      [seeded.company.id],
+    );
+  });
   const small = await request<{ accessToken: string }>(base, 'POST', '/v1/auth/signup', {
     companyName: 'Audit Bench Small', name: 'Bench Owner', email: `audit-bench-s-${Date.now()}@example.co.uk`, password: BENCH_PASSWORD,
   });
