@@ -21,7 +21,8 @@ describe('Aborted requests in the log', () => {
   let port: number;
   const logs = new LogCapture();
   beforeAll(async () => {
-    app = await startTestApp({ logDestination: logs, env: { REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } });
+    // no background jobs: on a shared PostgreSQL they would log other test files' deliveries here
+    app = await startTestApp({ logDestination: logs, env: { REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), JOBS_ENABLED: 'false' } });
     port = await listenOnLoopback(app);
   });
   afterAll(() => app.close());
