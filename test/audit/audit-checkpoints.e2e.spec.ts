@@ -70,38 +70,29 @@ describe('audit checkpoints', () => {
       child.on('close', (code) => done({ code, ...(JSON.parse(stdout) as Report) }));
     });
 
+  /** A stored row read by column name; its values, in AUDIT_ROW_COLUMNS order, are what the chain hashes. */
+  type StoredRow = { id: string; seq: string; action: string; path: string };
   /**
    * The strongest attack: a database superuser with the triggers bypassed (session_replication_role =
    * replica) changes the company's stored rows, recomputes every hash from the first changed seq and
    * moves the chain head to match, and deletes the stored checkpoints too.
    */
-  /** A stored row read by column name; its values, in AUDIT_ROW_COLUMNS order, are what the chain hashes. */
-  type StoredRow = { id: string; seq: string; action: string; path: string };
-  const tamper = async (companyId: string, change: (rows: StoredRow[]) => StoredRow[]): Promise<void> => {
-    const runner = app.dataSource.createQueryRunner();
-    await runner.startTransaction();
-    try {
-      await runner.query(`SET LOCAL session_replication_role = replica`);
-      const before = (await runner.query(`SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events WHERE company_id = $1 ORDER BY seq`, [companyId])) as StoredRow[];
+  const tamper = (companyId: string, change: (rows: StoredRow[]) => StoredRow[]): Promise<void> =>
+    app.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL session_replication_role = replica`);
+      const before = await manager.query<StoredRow[]>(`SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events WHERE company_id = $1 ORDER BY seq`, [companyId]);
       const after = change(before.map((row) => ({ ...row })));
       const kept = new Set(after.map((row) => row.id));
-      for (const row of before) if (!kept.has(row.id)) await runner.query(`DELETE FROM audit_events WHERE id = $1`, [row.id]);
+      for (const row of before) if (!kept.has(row.id)) await manager.query(`DELETE FROM audit_events WHERE id = $1`, [row.id]);
       let prev = GENESIS_HASH;
       for (const row of after) {
         const hash = chainHash(chainedOfRow(Object.values(row) as AuditRow), prev);
-        await runner.query(`UPDATE audit_events SET seq = $2, action = $3, path = $4, prev_hash = $5, hash = $6 WHERE id = $1`, [row.id, row.seq, row.action, row.path, prev, hash]);
+        await manager.query(`UPDATE audit_events SET seq = $2, action = $3, path = $4, prev_hash = $5, hash = $6 WHERE id = $1`, [row.id, row.seq, row.action, row.path, prev, hash]);
         prev = hash;
       }
-      await runner.query(`UPDATE audit_chain_heads SET seq = $2, hash = $3 WHERE company_id = $1`, [companyId, after.length, prev]);
-      await runner.query(`DELETE FROM audit_checkpoints WHERE company_id = $1`, [companyId]);
-      await runner.commitTransaction();
-    } catch (error) {
-      await runner.rollbackTransaction();
-      throw error;
-    } finally {
-      await runner.release();
-    }
-  };
+      await manager.query(`UPDATE audit_chain_heads SET seq = $2, hash = $3 WHERE company_id = $1`, [companyId, after.length, prev]);
+      await manager.query(`DELETE FROM audit_checkpoints WHERE company_id = $1`, [companyId]);
+    });
 
   describe('proof: history rewritten by a database superuser', () => {
     let keys: Keys;

@@ -29,21 +29,12 @@ describe('audit log integrity', () => {
   };
 
   /** Tampering as a superuser would: the trigger off for one statement, in one transaction so no other session sees it off. */
-  const withAppendOnlyOff = async (sql: string, parameters: unknown[]): Promise<void> => {
-    const runner = app.dataSource.createQueryRunner();
-    await runner.startTransaction();
-    try {
-      await runner.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`);
-      await runner.query(sql, parameters);
-      await runner.query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
-      await runner.commitTransaction();
-    } catch (error) {
-      await runner.rollbackTransaction();
-      throw error;
-    } finally {
-      await runner.release();
-    }
-  };
+  const withAppendOnlyOff = (sql: string, parameters: unknown[]): Promise<void> =>
+    app.dataSource.transaction(async (manager) => {
+      await manager.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`);
+      await manager.query(sql, parameters);
+      await manager.query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
+    });
 
   describe('append-only, enforced by the database', () => {
     let company: SignedUp;
