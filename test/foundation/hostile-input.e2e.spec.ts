@@ -19,6 +19,10 @@ describe('Hostile input', () => {
   });
   afterAll(() => app.close());
 
+  let port: number | undefined;
+  /** The app on a loopback port, for raw sockets (listening once). */
+  const loopbackPort = async () => (port ??= await listenOnLoopback(app));
+
   const postRaw = (path: string, raw: string, auth: Record<string, string> = {}) =>
     app.http().post(path).set(auth).set('Content-Type', 'application/json').send(raw);
 
@@ -34,6 +38,26 @@ describe('Hostile input', () => {
     it('refuses nesting of 33 levels on an authenticated route', async () => {
       const problem = expectProblem(await postRaw('/v1/vehicles', nested(33), owner.auth), 400, 'validation_failed');
       expect(problem.errors).toEqual([{ field: 'body', message: expect.stringContaining('32 levels') as unknown }]);
+    });
+
+    it('refuses a too-deep body while it streams in and closes the connection, the rest never awaited', async () => {
+      const port = await loopbackPort();
+      const connection = await openConnection(port);
+      // the deep prefix of a 900 kB body, then nothing: the answer must not wait for the rest (or the 30 s request timeout)
+      connection.socket.write(
+        'POST /v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 900000\r\n\r\n' + '{"a":'.repeat(40),
+      );
+      const { received, elapsedMs } = await connection.closed;
+      expect(elapsedMs).toBeLessThan(3000);
+      const response = parseResponse(received);
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.headers.connection).toBe('close');
+      const problem = JSON.parse(response.body) as Record<string, unknown>;
+      expect(problem).toMatchObject({ status: 400, code: 'validation_failed', requestId: response.headers['x-request-id'] });
+      expect(problem.errors).toEqual([{ field: 'body', message: 'must not nest objects or arrays deeper than 32 levels' }]);
+      // the server ended the connection (its FIN arrived); the client never ended or destroyed its side
+      expect(connection.socket.readableEnded).toBe(true);
     });
 
     it('parses 32 levels and validates them like any other body', async () => {
@@ -133,7 +157,7 @@ describe('Hostile input', () => {
     });
 
     it('answers headers over the limit with 431 headers_too_large problem+json', async () => {
-      const port = await listenOnLoopback(app);
+      const port = await loopbackPort();
       const connection = await openConnection(port);
       connection.socket.write(`GET /v1/health/live HTTP/1.1\r\nHost: localhost\r\nX-Padding: ${'p'.repeat(20 * 1024)}\r\n\r\n`);
       const response = parseResponse((await connection.closed).received);

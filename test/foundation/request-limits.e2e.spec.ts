@@ -92,3 +92,38 @@ describe('Request timeouts and connection caps', () => {
     expect(responses.map((response) => response.status)).toEqual([200, 200]);
   });
 });
+
+describe('The instance\'s budget of request-body bytes', () => {
+  const BUDGET = 100_000;
+  let app: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { MAX_INFLIGHT_BODY_BYTES: String(BUDGET) } });
+    port = await listenOnLoopback(app);
+  });
+  afterAll(() => app.close());
+
+  const upload = (bytes: number) =>
+    'POST /v1/auth/signup HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 500000\r\n\r\n{"name":"' +
+    'x'.repeat(bytes);
+
+  it('answers a body that would take it over budget with 503 problem+json and closes that connection; the bytes come back', async () => {
+    const [first, second] = await Promise.all([openConnection(port), openConnection(port)]);
+    first.socket.write(upload(90_000));
+    second.socket.write(upload(20_000));
+    // whichever the server counted second is over budget; the other stays open, stalled
+    const refused = await Promise.race([first.closed, second.closed]);
+    expect(refused.elapsedMs).toBeLessThan(3000);
+    const problem = expectRawProblem(refused.received, 503, 'dependency_unavailable');
+    expect(problem.detail).toMatch(/too many request bodies/);
+    expect(parseResponse(refused.received).headers['retry-after']).toBe('1');
+    first.socket.destroy();
+    second.socket.destroy();
+    // once both are gone, a body of nearly the whole budget is read and parsed again
+    await waitFor(async () => {
+      const response = await app.http().post('/v1/auth/login').set('Content-Type', 'application/json')
+        .send(JSON.stringify({ email: 'nobody@example.com', password: 'p'.repeat(BUDGET - 100) }));
+      return response.status !== 503;
+    }, 5000, 'the budget to be released');
+  });
+});

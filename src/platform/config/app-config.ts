@@ -99,6 +99,14 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
+  /**
+   * Request-body bytes one instance holds at once across all connections (received, not yet parsed); past
+   * it → 503. The default is twice what one address can hold (256 connections × 1 MiB), so one address
+   * alone cannot use it up.
+   */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(16 * 1024 * 1024 * 1024)
+  MAX_INFLIGHT_BODY_BYTES = 512 * 1024 * 1024;
+
   /** A request's headers and body must arrive within this time, else 408 and the connection is closed. */
   @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
   REQUEST_TIMEOUT_MS = 30_000;

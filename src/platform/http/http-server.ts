@@ -3,7 +3,8 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config.js';
 import { DomainError } from './domain-error.js';
-import { hostileStringReason, parseJsonBody } from './json-body.js';
+import { hostileStringReason } from './json-body.js';
+import { BodyBudget, readJsonBody } from './json-body-reader.js';
 import { PROBLEM_CODES, problemSlug } from './problem-codes.js';
 import { domainErrorOf, PROBLEM_CONTENT_TYPE, sendProblem } from './problem-details.filter.js';
 import { requestIdFrom } from './request-id.js';
@@ -114,19 +115,18 @@ function frameworkError(error: Error): DomainError {
 }
 
 /**
- * Hooks and parsers of the hardened server: the one JSON body parser (depth, NUL and surrogates
- * refused before anything recursive runs; its errors reach Nest's exception filter), hostile query
+ * Hooks and parsers of the hardened server: the one JSON body parser (size, the instance's body budget and
+ * depth enforced while the body streams in; NUL and surrogates refused before anything recursive runs;
+ * its errors reach Nest's exception filter), hostile query
  * strings refused, and requests arriving during shutdown answered 503 problem+json.
  */
 export function hardenFastify(fastify: FastifyInstance, config: AppConfig): void {
   // JSON only: other media types (text/plain included) → 415
   fastify.removeContentTypeParser(['application/json', 'text/plain']);
-  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: config.BODY_LIMIT_BYTES }, (_request, body, done) => {
-    try {
-      done(null, parseJsonBody(body as string));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
+  const budget = new BodyBudget(config.MAX_INFLIGHT_BODY_BYTES);
+  // the payload stream itself (no parseAs): the reader refuses a too-large or too-deep body while it arrives
+  fastify.addContentTypeParser('application/json', (request, payload, done) => {
+    readJsonBody(payload, request.headers, request.routeOptions.bodyLimit ?? config.BODY_LIMIT_BYTES, budget, done);
   });
   let closing = false;
   fastify.addHook('preClose', (done) => {

@@ -1,7 +1,7 @@
 import type { FieldError } from './problem-codes.js';
 import { invalid } from './validation.pipe.js';
 
-/** Deeper JSON is refused before it is parsed: nothing recursive ever sees it. */
+/** Deeper JSON is refused while it arrives, before it is parsed: nothing recursive ever sees it. */
 export const MAX_JSON_DEPTH = 32;
 
 const OPEN_OBJECT = 0x7b;
@@ -14,16 +14,61 @@ const BACKSLASH = 0x5c;
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
- * The service's one JSON body parser: a linear scan refuses nesting deeper than MAX_JSON_DEPTH before
- * JSON.parse runs, then one walk of the (now shallow) result refuses prototype-poisoning keys, NUL
- * characters and unpaired UTF-16 surrogates anywhere, keys included. Every refusal is 400
- * `validation_failed` naming the field.
+ * Nesting depth of JSON text fed in chunks as it arrives, so a too-deep body is refused after its first
+ * few hundred bytes instead of after the whole body. It scans bytes: brackets, the quote and the
+ * backslash are ASCII and never occur inside a multi-byte UTF-8 sequence, so a chunk boundary inside a
+ * character cannot mislead it; the state a boundary can split (inside a string, after a backslash) is
+ * carried to the next chunk. Brackets inside strings do not count.
  */
-export function parseJsonBody(raw: string): unknown {
-  if (raw.trim() === '') throw invalid([{ field: 'body', message: 'must be a JSON object' }]);
-  if (exceedsDepth(raw, MAX_JSON_DEPTH)) {
-    throw invalid([{ field: 'body', message: `must not nest objects or arrays deeper than ${MAX_JSON_DEPTH} levels` }]);
+export class JsonDepthScanner {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private tooDeep = false;
+
+  constructor(private readonly maxDepth: number = MAX_JSON_DEPTH) {}
+
+  /** Scans the next bytes of the text; true once the nesting has gone deeper than maxDepth (and from then on). */
+  push(bytes: Uint8Array): boolean {
+    if (this.tooDeep) return true;
+    const maxDepth = this.maxDepth;
+    let { depth, inString, escaped } = this;
+    for (let index = 0; index < bytes.length; index++) {
+      const byte = bytes[index];
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (byte === BACKSLASH) escaped = true;
+        else if (byte === QUOTE) inString = false;
+      } else if (byte === QUOTE) {
+        inString = true;
+      } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+        if (++depth > maxDepth) {
+          this.tooDeep = true;
+          return true;
+        }
+      } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+        depth--;
+      }
+    }
+    this.depth = depth;
+    this.inString = inString;
+    this.escaped = escaped;
+    return false;
   }
+}
+
+/** The refusal of a body nested deeper than MAX_JSON_DEPTH. */
+export function tooDeep(): Error {
+  return invalid([{ field: 'body', message: `must not nest objects or arrays deeper than ${MAX_JSON_DEPTH} levels` }]);
+}
+
+/**
+ * The JSON text of a body whose depth JsonDepthScanner already bounded: JSON.parse, then one walk of the
+ * (shallow) result refuses prototype-poisoning keys, NUL characters and unpaired UTF-16 surrogates
+ * anywhere, keys included. Every refusal is 400 `validation_failed` naming the field.
+ */
+export function parseScannedJson(raw: string): unknown {
+  if (raw.trim() === '') throw invalid([{ field: 'body', message: 'must be a JSON object' }]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -33,26 +78,6 @@ export function parseJsonBody(raw: string): unknown {
   const problem = hostileContent(parsed, '');
   if (problem) throw invalid([problem]);
   return parsed;
-}
-
-/** One pass over the text; brackets inside strings do not count. */
-export function exceedsDepth(text: string, maxDepth: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index++) {
-    const char = text.charCodeAt(index);
-    if (inString) {
-      if (char === BACKSLASH) index++;
-      else if (char === QUOTE) inString = false;
-    } else if (char === QUOTE) {
-      inString = true;
-    } else if (char === OPEN_OBJECT || char === OPEN_ARRAY) {
-      if (++depth > maxDepth) return true;
-    } else if (char === CLOSE_OBJECT || char === CLOSE_ARRAY) {
-      depth--;
-    }
-  }
-  return false;
 }
 
 /** What is wrong with a string the service would store, if anything. */

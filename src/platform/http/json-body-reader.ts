@@ -1,0 +1,114 @@
+import type { Readable } from 'node:stream';
+import { errorCodes } from 'fastify';
+import { DomainError } from './domain-error.js';
+import { JsonDepthScanner, parseScannedJson, tooDeep } from './json-body.js';
+
+type Done = (error: Error | null, body?: unknown) => void;
+
+/**
+ * Request-body bytes the instance holds at once (received, not yet parsed), across every connection:
+ * the per-address connection cap times the body limit alone would let many addresses hold gigabytes.
+ */
+export class BodyBudget {
+  private held = 0;
+
+  constructor(readonly limit: number) {}
+
+  /** Counts bytes in; false (and nothing counted) if they would take the instance over its limit. */
+  take(bytes: number): boolean {
+    if (this.held + bytes > this.limit) return false;
+    this.held += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.held -= bytes;
+  }
+
+  get bytesHeld(): number {
+    return this.held;
+  }
+}
+
+/**
+ * Reads a JSON body chunk by chunk as it arrives: the body limit (a Content-Length over it refused
+ * before a byte is read), the instance's body budget, and the nesting depth are enforced on every chunk,
+ * so an over-large or too-deep body is refused as soon as it shows, not after the whole of it arrived.
+ * Any refusal goes to `done`, whose reply Fastify sends with `Connection: close`: Node closes the
+ * socket once the answer is written, and the rest of the body is never received. A client that goes
+ * away mid-body (or is cut by the request timeout) reaches `done` as Node's `aborted` error.
+ */
+export function readJsonBody(payload: Readable, headers: Record<string, unknown>, limit: number, budget: BodyBudget, done: Done): void {
+  const contentLength = Number(headers['content-length']);
+  if (contentLength > limit) {
+    done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+    return;
+  }
+  const scanner = new JsonDepthScanner();
+  let chunks: Buffer[] = [];
+  let received = 0;
+
+  const finish = (error: Error | null, body?: unknown) => {
+    payload.removeListener('data', onData);
+    payload.removeListener('end', onEnd);
+    payload.removeListener('error', onError);
+    budget.give(received);
+    chunks = [];
+    // a refused body keeps flowing into nothing until Node closes the connection behind the answer
+    done(error, body);
+  };
+
+  function onData(chunk: Buffer | string): void {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (received + bytes.length > limit) {
+      finish(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+      return;
+    }
+    if (!budget.take(bytes.length)) {
+      finish(overBudget());
+      return;
+    }
+    received += bytes.length;
+    if (scanner.push(bytes)) {
+      finish(tooDeep());
+      return;
+    }
+    chunks.push(bytes);
+  }
+
+  function onEnd(): void {
+    if (!Number.isNaN(contentLength) && received !== contentLength) {
+      finish(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH());
+      return;
+    }
+    // decoded once, whole: a multi-byte character split across chunks stays intact
+    const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, received).toString('utf8');
+    let body: unknown;
+    try {
+      body = parseScannedJson(text);
+    } catch (error) {
+      finish(error as Error);
+      return;
+    }
+    finish(null, body);
+  }
+
+  function onError(error: Error & { statusCode?: number }): void {
+    if (!(typeof error.statusCode === 'number' && error.statusCode >= 400)) error.statusCode = 400;
+    finish(error);
+  }
+
+  payload.on('data', onData);
+  payload.on('end', onEnd);
+  payload.on('error', onError);
+  payload.resume();
+}
+
+function overBudget(): DomainError {
+  return new DomainError(
+    'dependency_unavailable',
+    'This instance is receiving too many request bodies at once; the request had no effect. Retry it.',
+    {},
+    { 'Retry-After': '1' },
+  );
+}
