@@ -54,7 +54,8 @@ export function readJsonBody(payload: Readable, headers: Record<string, unknown>
     payload.removeListener('error', onError);
     budget.give(received);
     chunks = [];
-    // a refused body keeps flowing into nothing until Node closes the connection behind the answer
+    // the rest of a refused body is not read: Node closes the connection once the answer is written
+    if (error) payload.pause();
     done(error, body);
   };
 
