@@ -149,15 +149,20 @@ function nestedFlood(levels: number): { stop: () => Promise<FloodCounts> } {
 }
 
 /** The same flood from a child process, so the legitimate client's event loop does none of the attacker's work. */
-function floodFromChild(levels: number): { stop: () => Promise<FloodCounts> } {
+async function floodFromChild(levels: number): Promise<{ stop: () => Promise<FloodCounts> }> {
   const child = spawn(process.execPath, [process.argv[1], 'flood', String(levels)], { stdio: ['pipe', 'pipe', 'inherit'], env: process.env });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  // its start-up (this file imports the app's modules) must not eat into the measured window
+  while (!output.startsWith('flooding\n')) {
+    if (child.exitCode !== null) throw new Error('the flood process exited before flooding');
+    await sleep(50);
+  }
   return {
     stop: () => new Promise((resolve, reject) => {
       child.once('exit', () => {
         try {
-          resolve(JSON.parse(output) as FloodCounts);
+          resolve(JSON.parse(output.slice('flooding\n'.length)) as FloodCounts);
         } catch {
           reject(new Error(`the flood process printed no counts: ${output.slice(0, 200)}`));
         }
@@ -208,7 +213,7 @@ async function main(): Promise<void> {
     ];
     const nestedP99s: number[] = [];
     for (const flood of floods) {
-      const running = flood.where === 'child' ? floodFromChild(flood.levels) : nestedFlood(flood.levels);
+      const running = flood.where === 'child' ? await floodFromChild(flood.levels) : nestedFlood(flood.levels);
       await sleep(500);
       const underNested = await legitLatency(token, 5000);
       const counts = await running.stop();
@@ -233,6 +238,7 @@ async function main(): Promise<void> {
 
 if (process.argv[2] === 'flood') {
   const flood = nestedFlood(Number(process.argv[3]));
+  process.stdout.write('flooding\n');
   process.stdin.resume();
   process.stdin.once('end', () => void flood.stop().then((counts) => process.stdout.write(JSON.stringify(counts))));
 } else {
