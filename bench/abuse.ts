@@ -13,13 +13,16 @@ import { BENCH_PASSWORD, benchEmail } from './bench-app.js';
  *  - slow uploads: 1,000 connections each sending 900 kB of a 1 MB sign-up body, then stalling;
  *  - nested JSON: 8 clients posting {"a":{"a":…}} to the login route in a loop, three ways: 1.14 MB bodies
  *    (over the body limit: what runs 1–3 sent), then 960 kB bodies (read to be refused), from the bench's
- *    own process and then from a child process.
+ *    own process and then from a child process; each measured in alternating idle and flooded windows.
  * Prints RSS, open file descriptors and the legitimate request's p50/p99 beside idle.
  */
 const STALLED_UPLOADS = Number(process.env.ABUSE_UPLOADS ?? 1000);
 const NESTED_CLIENTS = Number(process.env.ABUSE_NESTED_CLIENTS ?? 8);
 /** 160,000 levels of {"a":…}: 960 kB, under the 1 MiB body limit. */
 const NESTED_LEVELS = 160_000;
+/** Each nested flood is measured in this many pairs of windows: idle, then flooded. */
+const PAIRED_CYCLES = Number(process.env.ABUSE_PAIRED_CYCLES ?? 6);
+const PAIRED_WINDOW_MS = 1000;
 const PORT = Number(process.env.ABUSE_PORT ?? 3999);
 const ATTACKER = '127.0.0.2';
 const base = `http://127.0.0.1:${PORT}`;
@@ -75,8 +78,8 @@ async function waitUntilUp(): Promise<void> {
   throw new Error('instance did not start');
 }
 
-/** The legitimate client: sequential authenticated calls for `ms`, latency percentiles in ms. */
-async function legitLatency(token: string, ms: number): Promise<{ p50: number; p99: number }> {
+/** The legitimate client: sequential authenticated calls for `ms`, each one's latency in ms. */
+async function legitSamples(token: string, ms: number): Promise<number[]> {
   const samples: number[] = [];
   const until = performance.now() + ms;
   while (performance.now() < until) {
@@ -85,9 +88,17 @@ async function legitLatency(token: string, ms: number): Promise<{ p50: number; p
     if (status !== 200) throw new Error(`legitimate request failed: ${status}`);
     samples.push(performance.now() - started);
   }
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => Number(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1));
+  return samples;
+}
+
+function percentiles(samples: number[]): { p50: number; p99: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1));
   return { p50: at(0.5), p99: at(0.99) };
+}
+
+async function legitLatency(token: string, ms: number): Promise<{ p50: number; p99: number }> {
+  return percentiles(await legitSamples(token, ms));
 }
 
 function stalledUpload(): Promise<Socket> {
@@ -148,29 +159,97 @@ function nestedFlood(levels: number): { stop: () => Promise<FloodCounts> } {
   };
 }
 
-/** The same flood from a child process, so the legitimate client's event loop does none of the attacker's work. */
-async function floodFromChild(levels: number): Promise<{ stop: () => Promise<FloodCounts> }> {
-  const child = spawn(process.execPath, [process.argv[1], 'flood', String(levels)], { stdio: ['pipe', 'pipe', 'inherit'], env: process.env });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  // its start-up (this file imports the app's modules) must not eat into the measured window
-  while (!output.startsWith('flooding\n')) {
-    if (child.exitCode !== null) throw new Error('the flood process exited before flooding');
-    await sleep(50);
-  }
+interface Flood { start: () => Promise<void>; stop: () => Promise<FloodCounts>; close: () => Promise<void> }
+
+function floodInProcess(levels: number): Flood {
+  let running: { stop: () => Promise<FloodCounts> } | undefined;
   return {
-    stop: () => new Promise((resolve, reject) => {
-      child.once('exit', () => {
-        try {
-          resolve(JSON.parse(output.slice('flooding\n'.length)) as FloodCounts);
-        } catch {
-          reject(new Error(`the flood process printed no counts: ${output.slice(0, 200)}`));
-        }
-      });
-      // closing its stdin tells it to stop
+    start: () => {
+      running = nestedFlood(levels);
+      return Promise.resolve();
+    },
+    stop: () => running!.stop(),
+    close: () => Promise.resolve(),
+  };
+}
+
+/**
+ * The same flood from a child process, so the legitimate client's event loop does none of the
+ * attacker's work. Started once (it imports the app's modules: seconds), then told `start`/`stop` by line.
+ */
+async function floodFromChild(levels: number): Promise<Flood> {
+  const child = spawn(process.execPath, [process.argv[1], 'flood', String(levels)], { stdio: ['pipe', 'pipe', 'inherit'], env: process.env });
+  const lines: string[] = [];
+  let partial = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts);
+  });
+  const nextLine = async () => {
+    while (lines.length === 0) {
+      if (child.exitCode !== null) throw new Error('the flood process exited');
+      await sleep(20);
+    }
+    return lines.shift()!;
+  };
+  if ((await nextLine()) !== 'ready') throw new Error('the flood process did not start');
+  return {
+    start: async () => {
+      child.stdin.write('start\n');
+      if ((await nextLine()) !== 'started') throw new Error('the flood process did not start flooding');
+    },
+    stop: async () => {
+      child.stdin.write('stop\n');
+      return JSON.parse(await nextLine()) as FloodCounts;
+    },
+    close: () => new Promise((resolve) => {
+      child.once('exit', () => resolve());
       child.stdin.end();
     }),
   };
+}
+
+/** The child side of floodFromChild. */
+function floodChild(levels: number): void {
+  let running: { stop: () => Promise<FloodCounts> } | undefined;
+  let buffered = '';
+  process.stdin.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (buffered + chunk).split('\n');
+    buffered = parts.pop()!;
+    for (const line of parts) {
+      if (line === 'start') {
+        running = nestedFlood(levels);
+        process.stdout.write('started\n');
+      } else if (line === 'stop' && running) {
+        void running.stop().then((counts) => process.stdout.write(`${JSON.stringify(counts)}\n`));
+        running = undefined;
+      }
+    }
+  });
+  process.stdout.write('ready\n');
+}
+
+/**
+ * The legitimate client's latency with and without the flood, in alternating windows (idle, flood, idle,
+ * flood…), so both sides of the ratio see the same background load: on a machine shared with other
+ * work, an idle window taken minutes earlier can differ from the flood's by more than the flood does.
+ */
+async function pairedWindows(token: string, flood: Flood): Promise<{ idle: number[]; flooded: number[]; counts: FloodCounts }> {
+  const idle: number[] = [];
+  const flooded: number[] = [];
+  const counts: FloodCounts = { refused400: 0, refused413: 0, other: 0, cut: 0 };
+  for (let cycle = 0; cycle < PAIRED_CYCLES; cycle++) {
+    idle.push(...await legitSamples(token, PAIRED_WINDOW_MS));
+    await flood.start();
+    await sleep(200);
+    flooded.push(...await legitSamples(token, PAIRED_WINDOW_MS));
+    const stopped = await flood.stop();
+    for (const key of Object.keys(counts) as (keyof FloodCounts)[]) counts[key] += stopped[key];
+    // the flood's last connections close before the next idle window
+    await sleep(200);
+  }
+  return { idle, flooded, counts };
 }
 
 async function main(): Promise<void> {
@@ -211,16 +290,18 @@ async function main(): Promise<void> {
       { label: '960 kB bodies (400 as they stream in), flood in the bench process', levels: NESTED_LEVELS, where: 'in-process' },
       { label: '960 kB bodies (400 as they stream in), flood from a separate process', levels: NESTED_LEVELS, where: 'child' },
     ];
-    const nestedP99s: number[] = [];
+    const nestedRatios: number[] = [];
     for (const flood of floods) {
-      const running = flood.where === 'child' ? await floodFromChild(flood.levels) : nestedFlood(flood.levels);
-      await sleep(500);
-      const underNested = await legitLatency(token, 5000);
-      const counts = await running.stop();
-      nestedP99s.push(underNested.p99);
+      const control = flood.where === 'child' ? await floodFromChild(flood.levels) : floodInProcess(flood.levels);
+      const { idle: pairedIdle, flooded, counts } = await pairedWindows(token, control);
+      await control.close();
+      const beside = percentiles(pairedIdle);
+      const under = percentiles(flooded);
+      nestedRatios.push(under.p99 / beside.p99);
       rows.push({
-        phase: `${NESTED_CLIENTS} nested-JSON clients: ${flood.label}`, rssMb: rssMb(pid), fds: openFds(pid), ...underNested,
-        note: `${counts.refused400} × 400, ${counts.refused413} × 413, ${counts.other} other, ${counts.cut} cut before an answer`,
+        phase: `${NESTED_CLIENTS} nested-JSON clients: ${flood.label}`, rssMb: rssMb(pid), fds: openFds(pid), ...under,
+        note: `idle windows beside it p50 ${beside.p50} / p99 ${beside.p99} ms: p99 ${(under.p99 / beside.p99).toFixed(1)}×; ` +
+          `${counts.refused400} × 400, ${counts.refused413} × 413, ${counts.other} other, ${counts.cut} cut before an answer`,
       });
     }
 
@@ -229,7 +310,7 @@ async function main(): Promise<void> {
     const worstRss = Math.max(...rows.map((row) => row.rssMb), peakRss);
     console.log(`\nRSS within 100 MB of idle: ${worstRss - idleRss <= 100 ? 'yes' : 'NO'} (worst +${(worstRss - idleRss).toFixed(0)} MB); ` +
       `legit p99 within 2× idle: uploads ${during.p99 <= 2 * idle.p99 ? 'yes' : 'NO'} (${(during.p99 / idle.p99).toFixed(1)}×), ` +
-      `nested ${nestedP99s.map((p99) => `${p99 <= 2 * idle.p99 ? 'yes' : 'NO'} (${(p99 / idle.p99).toFixed(1)}×)`).join(' / ')}`);
+      `nested (against the idle windows beside each flood) ${nestedRatios.map((ratio) => `${ratio <= 2 ? 'yes' : 'NO'} (${ratio.toFixed(1)}×)`).join(' / ')}`);
     console.log(`load average at the end: ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
   } finally {
     child.kill('SIGTERM');
@@ -237,10 +318,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === 'flood') {
-  const flood = nestedFlood(Number(process.argv[3]));
-  process.stdout.write('flooding\n');
-  process.stdin.resume();
-  process.stdin.once('end', () => void flood.stop().then((counts) => process.stdout.write(JSON.stringify(counts))));
+  floodChild(Number(process.argv[3]));
 } else {
   main().catch((error: unknown) => {
     console.error(error);
