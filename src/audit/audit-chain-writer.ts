@@ -1,17 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../platform/database/uuid-entity.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
-import { type AuditDraft, type ChainedEvent, GENESIS_HASH } from './audit-chain.js';
+import { type AuditDraft, GENESIS_HASH } from './audit-chain.js';
 
 const LIMITS = { userAgent: 512, path: 2048, idempotencyKey: 255, name: 200, ip: 64, requestId: 128 } as const;
 
 /**
- * Appends events to their company's hash chain in ONE round trip: the `audit_append` function
- * (migration 1764101100000) locks the company's `audit_chain_heads` row by an upsert (ON CONFLICT DO
- * UPDATE locks the row and returns its latest committed version), so writers of one company take
- * turns until their transaction ends and can never fork the chain; other companies lock other rows
- * and do not wait. It takes the event's time once it holds the head, and computes the hash of
- * tools/audit-verify/lib/chain.js in SQL from exactly the values given here (test/audit/audit-chain.spec.ts holds the two to the same bytes).
+ * Adds events to their company's hash chain. `append` stages the event in `audit_pending` in the open
+ * transaction (or a new one); at COMMIT a deferred trigger (migration 1764103000000) runs the
+ * `audit_append` function for it (migration 1764102100000): it locks the company's
+ * `audit_chain_heads` row by an upsert (ON CONFLICT DO UPDATE locks the row and returns its latest
+ * committed version), so writers of one company take turns and can never fork the chain, while other
+ * companies lock other rows and do not wait. Because that happens inside the COMMIT, the lock is held
+ * for the append and the WAL flush only, never across a round trip to this process. It takes the
+ * event's time once it holds the head and computes the hash of tools/audit-verify/lib/chain.js in SQL
+ * from exactly the values given here (test/audit/audit-chain.spec.ts holds the two to the same bytes).
  *
  * Lock order (docs/ARCHITECTURE.md): the company row BEFORE the chain head. The upsert reads the
  * company row `FOR KEY SHARE` first — the lock the `audit_events` foreign key would take anyway, only
@@ -22,20 +25,25 @@ const LIMITS = { userAgent: 512, path: 2048, idempotencyKey: 255, name: 200, ip:
 export class AuditChainWriter {
   constructor(private readonly uow: UnitOfWork) {}
 
-  /** Appends in the open transaction, or in a new one if there is none. */
-  append(draft: AuditDraft): Promise<ChainedEvent> {
+  /**
+   * Stages the event in the open transaction, or appends it in a new one if there is none; answers
+   * the event's id. Its seq, time and hash exist once the transaction has committed.
+   */
+  append(draft: AuditDraft): Promise<string> {
     return this.uow.run(async (manager) => {
-      const event: Omit<ChainedEvent, 'seq' | 'occurredAt'> = { ...bounded(draft), id: newId() };
-      // seq and time are the database's, taken once the head is locked, so both rise together
-      const [appended] = await manager.query<Array<{ seq: string; occurred_at: Date }>>(
-        `SELECT seq, occurred_at FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+      const event = { ...bounded(draft), id: newId() };
+      await manager.query(
+        `INSERT INTO audit_pending (company_id, genesis_hash, id, actor_type, actor_id, actor_name, actor_public_id, ip,
+           user_agent, request_id, action, method, path, resource_type, resource_id, status, outcome, credits_spent,
+           idempotency_key, changes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
         [
           event.companyId, GENESIS_HASH, event.id, event.actor.type, event.actor.id, event.actor.name, event.actor.publicId ?? null,
           event.ip, event.userAgent, event.requestId, event.action, event.method, event.path, event.resourceType, event.resourceId,
           event.status, event.outcome, event.creditsSpent, event.idempotencyKey, event.changes ?? null,
         ],
       );
-      return { ...event, seq: Number(appended.seq), occurredAt: appended.occurred_at };
+      return event.id;
     });
   }
 }
