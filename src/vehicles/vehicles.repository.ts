@@ -4,6 +4,7 @@ import { DomainError } from '../platform/http/domain-error.js';
 import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { TenantRepository } from '../platform/database/tenant-repository.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
+import { newId } from '../platform/database/uuid-entity.js';
 import { type LookupStatus, Vehicle } from './vehicle.entity.js';
 
 export type { Vehicle };
@@ -30,6 +31,12 @@ const STORED_VEHICLE_SQL = `
     FROM vehicles
    WHERE company_id = $1 AND id = $2`;
 
+const INSERT_ACTIVE_SQL = `
+  INSERT INTO vehicles (id, company_id, registration, vin, nickname, mileage, lookup_status, dvla, mot_tests, looked_up_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+  ON CONFLICT (company_id, registration) WHERE archived_at IS NULL DO NOTHING
+  RETURNING created_at, updated_at`;
+
 type LookupResult = Pick<Vehicle, 'lookupStatus' | 'dvla' | 'motTests' | 'lookedUpAt'>;
 
 /** The only way into the `vehicles` table; every lookup takes the company first. */
@@ -51,6 +58,21 @@ export class VehiclesRepository extends TenantRepository<Vehicle> {
     const [row] = await this.uow.queryPrepared<StoredVehicle>('vehicle_for_company', STORED_VEHICLE_SQL, [companyId, id]);
     if (!row) throw DomainError.notFound('Vehicle');
     return row;
+  }
+
+  /**
+   * The create (`POST /v1/vehicles`): one hand-written INSERT that stores the vehicle unless another
+   * active vehicle of the company has its registration (the partial unique index decides, so two
+   * racing creates cannot both succeed). The stored vehicle, or null when the registration is taken.
+   */
+  async insertActive(vehicle: Vehicle): Promise<Vehicle | null> {
+    vehicle.id ??= newId();
+    const [stored] = await this.uow.manager.query<Array<{ created_at: Date; updated_at: Date }>>(INSERT_ACTIVE_SQL, [
+      vehicle.id, vehicle.companyId, vehicle.registration, vehicle.vin, vehicle.nickname, vehicle.mileage, vehicle.lookupStatus,
+      vehicle.dvla === null ? null : JSON.stringify(vehicle.dvla), JSON.stringify(vehicle.motTests ?? []), vehicle.lookedUpAt,
+    ]);
+    if (!stored) return null;
+    return Object.assign(vehicle, { motTests: vehicle.motTests ?? [], archivedAt: null, createdAt: stored.created_at, updatedAt: stored.updated_at });
   }
 
   /** The company's vehicle (not archived) with this registration, if any. */

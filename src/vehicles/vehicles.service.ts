@@ -31,6 +31,7 @@ export class VehiclesService {
   /**
    * The upstream lookup runs before the first query, so before the write's transaction begins: a
    * slow DVLA answer holds no database connection (the write pipeline's transaction is deferred).
+   * Then one INSERT, refused by the unique index when the registration is taken.
    */
   async create(principal: Principal, request: CreateVehicleRequest): Promise<VehicleResponse> {
     const vehicle = this.vehicles.create({
@@ -42,8 +43,12 @@ export class VehiclesService {
       archivedAt: null,
     });
     await this.lookups.lookUpInRequest(vehicle);
-    await this.refuseDuplicate(principal.companyId, request.registration);
-    return VehicleResponse.of(await this.saveAndSchedule(vehicle));
+    const created = await this.vehicles.insertActive(vehicle);
+    if (!created) {
+      throw vehicleExists(request.registration, (await this.vehicles.findActiveByRegistration(principal.companyId, request.registration))?.id);
+    }
+    await this.lookups.scheduleRetryIfPending(created);
+    return VehicleResponse.of(created);
   }
 
   /** PUT: every field replaced; omitted optional fields become null. */
