@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { TenantRepository } from '../platform/database/tenant-repository.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
-import { newId } from '../platform/database/uuid-entity.js';
 import { type CreditResource, CreditLedgerEntry, type LedgerActor, type LedgerReason } from './credit-ledger-entry.entity.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -18,18 +17,8 @@ export interface DebitDraft {
   apiKeyId: string | null;
 }
 
-/**
- * The debit: the UPDATE takes the company row only when the balance covers the cost, so the balance
- * never goes below zero under any concurrency. No row when the balance is short: nothing changed.
- */
-const DEBIT_SQL = `
-  UPDATE companies SET credit_balance = credit_balance - $2
-   WHERE id = $1 AND credit_balance >= $2
-   RETURNING credit_balance AS balance, low_balance_threshold AS "lowBalanceThreshold"`;
-
-const DEBIT_ENTRY_SQL = `
-  INSERT INTO credit_ledger (id, company_id, delta, balance_after, reason, resource_type, resource_id, actor, api_key_id)
-  VALUES ($1, $2, $3, $4, $5, $5, $6, $7::jsonb, $8)`;
+/** The debit and its ledger row, one statement (migration 1764103100000); no row when the balance is short. */
+const DEBIT_SQL = `SELECT balance, threshold AS "lowBalanceThreshold" FROM credit_debit($1, $2, $3, $4, $5::jsonb, $6)`;
 
 /** The only way into the `credit_ledger` table: one row per change of a company's balance. */
 @Injectable()
@@ -59,19 +48,15 @@ export class CreditLedgerRepository extends TenantRepository<CreditLedgerEntry> 
 
   /**
    * Spends `credits` of the company's balance and appends the debit's row (the company's only write
-   * outside the identity directory). Two statements while the row is locked: the row's id is made
-   * after the lock is held, so ids follow the order of the debits and the newest row carries the
-   * balance (one statement would carry an id made before it queued for the lock). The new balance,
-   * or null when it is short.
+   * outside the identity directory), in one round trip: the row's id is made by the database once the
+   * company row is locked, so ids follow the order of the debits and the newest row carries the
+   * balance. The new balance, or null when it is short.
    */
   async debit(companyId: string, credits: number, draft: DebitDraft): Promise<{ balance: number; lowBalanceThreshold: number } | null> {
-    // TypeORM answers an UPDATE with [rows, affected]
-    const [[row]] = await this.uow.manager.query<[Array<{ balance: number; lowBalanceThreshold: number }>, number]>(DEBIT_SQL, [companyId, credits]);
-    if (!row) return null;
-    await this.uow.manager.query(DEBIT_ENTRY_SQL, [
-      newId(), companyId, -credits, row.balance, draft.resource, draft.resourceId, JSON.stringify(draft.actor), draft.apiKeyId,
+    const [row] = await this.uow.manager.query<Array<{ balance: number; lowBalanceThreshold: number }>>(DEBIT_SQL, [
+      companyId, credits, draft.resource, draft.resourceId, JSON.stringify(draft.actor), draft.apiKeyId,
     ]);
-    return row;
+    return row ?? null;
   }
 
   /** Credits the key spent today (UTC). */

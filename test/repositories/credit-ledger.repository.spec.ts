@@ -41,6 +41,18 @@ describe('CreditLedgerRepository', () => {
     expect((await ledger.listForCompany(other, { limit: 10 })).data).toEqual([]);
   });
 
+  it('orders concurrent debits\' rows by id as they took the balance: newest first, the balance rises row by row', async () => {
+    const owner = await context.newCompany();
+    const actor = { type: 'system' as const, id: null, name: 'test' };
+    const debits = await Promise.all(
+      Array.from({ length: 12 }, () => context.uow.runDetached(() => ledger.debit(owner, 1, { resource: 'inspection', resourceId: null, actor, apiKeyId: null }))),
+    );
+    expect(debits.filter((debit) => debit === null)).toHaveLength(2); // the balance was 10
+    const rows = (await ledger.listForCompany(owner, { limit: 20 })).data;
+    expect(rows.map((row) => row.balanceAfter)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(rows.every((row) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/.test(row.id))).toBe(true); // UUIDv7
+  });
+
   it('lists by reason and by actor (its id, or a key\'s publicId) within the company', async () => {
     const [owner, other] = [await context.newCompany(), await context.newCompany()];
     const user = { type: 'user' as const, id: '01a00000-0000-7000-8000-000000000001', name: 'Olive' };

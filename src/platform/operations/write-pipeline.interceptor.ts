@@ -15,8 +15,9 @@ type WriteRequest = FastifyRequest & { user?: OperationActor };
 /**
  * The order of a write, in one place:
  *   1. claim the `Idempotency-Key` (every authenticated POST), or replay the stored response;
- *   2. in ONE transaction (begun at the handler's first query): the handler, the credit debit and its
- *      ledger row, the audit event and the stored idempotent response — they commit together or not at all;
+ *   2. in ONE transaction (begun at the handler's first query): the handler, the audit event (staged:
+ *      it joins the chain at COMMIT), the stored idempotent response, and last the credit debit with its
+ *      ledger row (it locks the company row until the COMMIT) — they commit together or not at all;
  *   3. on failure: release the key, and record the refusal in the audit log (its own transaction).
  * A transaction that fails on a deadlock or serialisation failure (40P01 / 40001) is run again from
  * scratch, up to three times, before anything reaches the client.
@@ -62,14 +63,17 @@ export class WritePipelineInterceptor implements NestInterceptor {
       const write = async (): Promise<unknown> => {
         const result: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
         if (operation && !operation.resourceNamed) operation.resourceId = createdIdOf(result) ?? operation.resourceId;
+        // the success event and the stored response commit (or roll back) with the write and its debit
+        if (operation) {
+          operation.creditsSpent = spec.cost?.credits ?? 0;
+          await this.audit.recordSuccess(operation);
+        }
+        if (claim) await this.idempotency.complete(claim, reply.statusCode === 200 ? spec.successStatus : reply.statusCode, result);
+        // last and shortest: the debit locks the company row until the COMMIT that follows it
         if (spec.cost && actor) {
           await this.credits.spend(actor, spec.cost, operation?.resourceId ?? createdIdOf(result));
-          if (operation) operation.creditsSpent = spec.cost.credits;
           rememberCreditsSpent(request, spec.cost.credits);
         }
-        // the success event commits (or rolls back) with the write, after the debit it reports
-        if (operation) await this.audit.recordSuccess(operation);
-        if (claim) await this.idempotency.complete(claim, reply.statusCode === 200 ? spec.successStatus : reply.statusCode, result);
         return result;
       };
       // A deadlock or serialisation failure rolled the whole transaction back (debit, audit event and
