@@ -16,12 +16,16 @@ export class InspectionTemplatesRepository extends TenantRepository<InspectionTe
     return this.rows.findOneBy({ companyId, key });
   }
 
+  hasAny(companyId: string): Promise<boolean> {
+    return this.rows.existsBy({ companyId });
+  }
+
   /**
    * Creates the starter templates for a company that has no template yet; a unique (company_id, key)
    * settles concurrent first uses.
    */
   async ensureStarterTemplates(companyId: string): Promise<void> {
-    if (await this.rows.existsBy({ companyId })) return;
+    if (await this.hasAny(companyId)) return;
     // ids newest-first in the catalogue's order, so the list shows check-out, check-in, damage
     const ids = STARTER_TEMPLATES.map(() => newId()).reverse();
     await this.rows
