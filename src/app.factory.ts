@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import { AppModule } from './app.module.js';
+import { Throttles } from './identity/authentication/throttles.js';
 import { requestIdFrom } from './platform/http/request-id.js';
 import { hardenedServerOptions, hardenFastify } from './platform/http/http-server.js';
 import { RouteTable } from './platform/http/route-table.js';
@@ -63,7 +64,7 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
       ...hardenedServerOptions(config),
     });
     const fastify = adapter.getInstance();
-    hardenFastify(fastify, config);
+    const tarpit = hardenFastify(fastify, config);
     // a silent logger writes nothing a request id could label: no child logger per request
     if (logger.level === 'silent') fastify.setChildLoggerFactory((parent) => parent);
     fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
@@ -77,6 +78,8 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
       // bodyParser off: Fastify's own JSON parser (with bodyLimit) is the only one; other media types → 415.
       { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: false },
     );
+    // the platform's body reader counts hostile bodies in identity's per-address throttle store
+    tarpit.countWith(app.get(Throttles));
     setupOpenApi(app);
     registerConsole(app);
     await app.init();

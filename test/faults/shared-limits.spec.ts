@@ -10,6 +10,8 @@ const LIMITS = {
   SIGNUP_LIMIT_PER_IP_PER_HOUR: '2',
   REFRESH_LIMIT_PER_IP_PER_MINUTE: '3',
   BEARER_FAILURES_PER_IP_PER_MINUTE: '3',
+  HOSTILE_BODY_REFUSALS_PER_IP_PER_MINUTE: '3',
+  HOSTILE_BODY_DELAY_MS: '1500',
 };
 
 /**
@@ -98,5 +100,17 @@ describe('Throttles and rate limits shared by two instances through Redis', () =
       refreshToken = (refreshed.body as { refreshToken: string }).refreshToken;
     }
     expectRefused(await call(second.url, 'POST', '/v1/auth/refresh', undefined, { refreshToken }, from(refreshIp)));
+  });
+
+  it('hostile bodies per address: past the budget spent on one instance, the other holds the refusal', async () => {
+    const ip = newClientIp();
+    let deep: unknown = 1;
+    for (let depth = 0; depth < 40; depth += 1) deep = { a: deep };
+    for (let i = 0; i < Number(LIMITS.HOSTILE_BODY_REFUSALS_PER_IP_PER_MINUTE); i += 1) {
+      expect((await call(first.url, 'POST', '/v1/auth/login', undefined, deep, from(ip))).status).toBe(400);
+    }
+    const started = performance.now();
+    expect((await call(second.url, 'POST', '/v1/auth/login', undefined, deep, from(ip))).status).toBe(400);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(Number(LIMITS.HOSTILE_BODY_DELAY_MS) - 50);
   });
 });

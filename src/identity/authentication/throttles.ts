@@ -17,6 +17,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { catchError, from, type Observable, switchMap, throwError } from 'rxjs';
 import { AppConfig } from '../../platform/config/app-config.js';
 import { DomainError } from '../../platform/http/domain-error.js';
+import type { HostileBodyCounter } from '../../platform/http/hostile-body-tarpit.js';
 import { LOGGER, type AppLogger } from '../../platform/logging/logger.js';
 
 /**
@@ -25,7 +26,7 @@ import { LOGGER, type AppLogger } from '../../platform/logging/logger.js';
  * limits: Redis when REDIS_URL is set (so every instance sees one count), with an in-memory insurance
  * limiter when Redis fails; in memory otherwise.
  */
-type ThrottleName = 'loginFailuresPerEmail' | 'loginFailuresPerIp' | 'signupsPerIp' | 'refreshesPerIp' | 'bearerFailuresPerIp';
+type ThrottleName = 'loginFailuresPerEmail' | 'loginFailuresPerIp' | 'signupsPerIp' | 'refreshesPerIp' | 'bearerFailuresPerIp' | 'hostileBodiesPerIp';
 
 /** Which throttle a public route is under; read by PublicThrottleInterceptor. */
 export type PublicThrottle = 'login' | 'signup' | 'refresh';
@@ -38,7 +39,7 @@ export const Throttled = (throttle: PublicThrottle) =>
 const STORE_TIMEOUT_MS = 50;
 
 @Injectable()
-export class Throttles implements OnModuleInit, OnApplicationShutdown {
+export class Throttles implements OnModuleInit, OnApplicationShutdown, HostileBodyCounter {
   private readonly redis?: Redis;
   private readonly limiters: Record<ThrottleName, RateLimiterAbstract>;
 
@@ -66,6 +67,7 @@ export class Throttles implements OnModuleInit, OnApplicationShutdown {
       signupsPerIp: limiter('signupsPerIp', config.SIGNUP_LIMIT_PER_IP_PER_HOUR, 3600),
       refreshesPerIp: limiter('refreshesPerIp', config.REFRESH_LIMIT_PER_IP_PER_MINUTE, 60),
       bearerFailuresPerIp: limiter('bearerFailuresPerIp', config.BEARER_FAILURES_PER_IP_PER_MINUTE, 60),
+      hostileBodiesPerIp: limiter('hostileBodiesPerIp', config.HOSTILE_BODY_REFUSALS_PER_IP_PER_MINUTE, 60),
     };
   }
 
@@ -98,6 +100,22 @@ export class Throttles implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     if (state && state.consumedPoints >= limiter.points) throw tooMany(state);
+  }
+
+  /**
+   * Counts a refusal for a hostile body from an address (the platform's body reader, through its
+   * HostileBodyCounter port); true once the address is over its budget, and its refusals are then held.
+   * A failing store holds nothing.
+   */
+  async countHostileBody(address: string): Promise<boolean> {
+    try {
+      await this.limiters.hostileBodiesPerIp.consume(address);
+      return false;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return true;
+      this.logger.warn({ err: rejection, throttle: 'hostileBodiesPerIp' }, 'throttle store failed; refusal not held');
+      return false;
+    }
   }
 
   /** Counts a failure without refusing the request that failed (it is answered with its own error). */

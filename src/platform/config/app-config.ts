@@ -143,6 +143,17 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1)
   BEARER_FAILURES_PER_IP_PER_MINUTE = 600;
 
+  /**
+   * Requests from one address refused for a hostile body (JSON nested too deep, a body over the limit)
+   * per minute; past it each further such refusal is answered only after HOSTILE_BODY_DELAY_MS.
+   */
+  @Transform(toInt) @IsInt() @Min(1)
+  HOSTILE_BODY_REFUSALS_PER_IP_PER_MINUTE = 30;
+
+  /** How long a hostile body's refusal is held (its connection paused) once its address is over the budget above. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  HOSTILE_BODY_DELAY_MS = 2_000;
+
   @Transform(toBool) @IsBoolean()
   JOBS_ENABLED = true;
 

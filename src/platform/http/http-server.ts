@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config.js';
 import { DomainError } from './domain-error.js';
 import { hostileStringReason } from './json-body.js';
+import { HostileBodyTarpit } from './hostile-body-tarpit.js';
 import { BodyBudget, readJsonBody } from './json-body-reader.js';
 import { PROBLEM_CODES, problemSlug } from './problem-codes.js';
 import { domainErrorOf, PROBLEM_CONTENT_TYPE, sendProblem } from './problem-details.filter.js';
@@ -118,19 +119,26 @@ function frameworkError(error: Error): DomainError {
  * Hooks and parsers of the hardened server: the one JSON body parser (size, the instance's body budget and
  * depth enforced while the body streams in; NUL and surrogates refused before anything recursive runs;
  * its errors reach Nest's exception filter), hostile query
- * strings refused, and requests arriving during shutdown answered 503 problem+json.
+ * strings refused, and requests arriving during shutdown answered 503 problem+json. Returns the tarpit
+ * that holds hostile bodies' refusals from addresses over their budget, for the composition root to
+ * give its counter.
  */
-export function hardenFastify(fastify: FastifyInstance, config: AppConfig): void {
+export function hardenFastify(fastify: FastifyInstance, config: AppConfig): HostileBodyTarpit {
   // JSON only: other media types (text/plain included) → 415
   fastify.removeContentTypeParser(['application/json', 'text/plain']);
   const budget = new BodyBudget(config.MAX_INFLIGHT_BODY_BYTES);
+  const tarpit = new HostileBodyTarpit(config.HOSTILE_BODY_DELAY_MS);
   // the payload stream itself (no parseAs): the reader refuses a too-large or too-deep body while it arrives
   fastify.addContentTypeParser('application/json', (request, payload, done) => {
-    readJsonBody(payload, request.headers, request.routeOptions.bodyLimit ?? config.BODY_LIMIT_BYTES, budget, done);
+    readJsonBody(payload, request.headers, request.routeOptions.bodyLimit ?? config.BODY_LIMIT_BYTES, budget, done, (answer) =>
+      tarpit.refuse(request.ip, request.raw.socket, answer),
+    );
   });
   let closing = false;
   fastify.addHook('preClose', (done) => {
     closing = true;
+    // held refusals are answered now: the server's close waits for in-flight requests
+    tarpit.releaseAll();
     done();
   });
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -146,6 +154,7 @@ export function hardenFastify(fastify: FastifyInstance, config: AppConfig): void
     }
     done();
   });
+  return tarpit;
 }
 
 function hostileQuery(query: unknown): DomainError | undefined {

@@ -4,6 +4,8 @@ import { DomainError } from './domain-error.js';
 import { JsonDepthScanner, parseScannedJson, tooDeep } from './json-body.js';
 
 type Done = (error: Error | null, body?: unknown) => void;
+/** Answers a refusal for a hostile body (too deep, over the limit) through `answer`, at once or later. */
+type RefuseHostile = (answer: () => void) => void;
 
 /**
  * Request-body bytes the instance holds at once (received, not yet parsed), across every connection:
@@ -37,18 +39,28 @@ export class BodyBudget {
  * Any refusal goes to `done`, whose reply Fastify sends with `Connection: close`: Node closes the
  * socket once the answer is written, and the rest of the body is never received. A client that goes
  * away mid-body (or is cut by the request timeout) reaches `done` as Node's `aborted` error.
+ * A hostile body's refusal (nested too deep, over the limit) goes through `refuseHostile`, which may
+ * hold it (the per-address penalty, hostile-body-tarpit.ts); the body is not read further meanwhile.
  */
-export function readJsonBody(payload: Readable, headers: Record<string, unknown>, limit: number, budget: BodyBudget, done: Done): void {
+export function readJsonBody(
+  payload: Readable,
+  headers: Record<string, unknown>,
+  limit: number,
+  budget: BodyBudget,
+  done: Done,
+  refuseHostile: RefuseHostile = (answer) => answer(),
+): void {
   const contentLength = Number(headers['content-length']);
   if (contentLength > limit) {
-    done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+    payload.pause();
+    refuseHostile(() => done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE()));
     return;
   }
   const scanner = new JsonDepthScanner();
   let chunks: Buffer[] = [];
   let received = 0;
 
-  const finish = (error: Error | null, body?: unknown) => {
+  const finish = (error: Error | null, body?: unknown, hostile = false) => {
     payload.removeListener('data', onData);
     payload.removeListener('end', onEnd);
     payload.removeListener('error', onError);
@@ -56,13 +68,14 @@ export function readJsonBody(payload: Readable, headers: Record<string, unknown>
     chunks = [];
     // the rest of a refused body is not read: Node closes the connection once the answer is written
     if (error) payload.pause();
-    done(error, body);
+    if (hostile) refuseHostile(() => done(error, body));
+    else done(error, body);
   };
 
   function onData(chunk: Buffer | string): void {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     if (received + bytes.length > limit) {
-      finish(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+      finish(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), undefined, true);
       return;
     }
     if (!budget.take(bytes.length)) {
@@ -71,7 +84,7 @@ export function readJsonBody(payload: Readable, headers: Record<string, unknown>
     }
     received += bytes.length;
     if (scanner.push(bytes)) {
-      finish(tooDeep());
+      finish(tooDeep(), undefined, true);
       return;
     }
     chunks.push(bytes);
