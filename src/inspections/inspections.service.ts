@@ -39,9 +39,8 @@ export class InspectionsService {
     const { companyId } = principal;
     const template = await this.templates.resolve(companyId, request);
     const items = checklist(template, request.items);
-    await this.vehicles.requireForCompany(companyId, request.vehicleId);
     const signedOff = request.signOff !== undefined;
-    const inspection = await this.inspections.save(
+    const inspection = await this.inspections.insert(
       this.inspections.create({
         companyId,
         vehicleId: request.vehicleId,

@@ -14,14 +14,23 @@ describe('InspectionsRepository and InspectionTemplatesRepository', () => {
   });
   afterAll(() => context.close());
 
-  const newInspection = async (companyId: string, status: 'draft' | 'completed' = 'draft') => {
+  const newInspection = async (companyId: string, status: 'draft' | 'completed' = 'draft', vehicleId?: string) => {
     await templates.ensureStarterTemplates(companyId);
     const template = (await templates.listForCompany(companyId, { limit: 1 })).data[0];
-    return inspections.save(inspections.create({
-      companyId, vehicleId: await context.newVehicle(companyId), templateId: template.id, status, mileage: null, fuelLevel: null,
+    return inspections.insert(inspections.create({
+      companyId, vehicleId: vehicleId ?? (await context.newVehicle(companyId)), templateId: template.id, status, mileage: null, fuelLevel: null,
       items: [], damages: [], signedBy: status === 'completed' ? 'Jo Bloggs' : null, signedOffAt: status === 'completed' ? new Date() : null, createdBy: { type: 'system', id: null, name: 'repository test' },
     }));
   };
+
+  it('stores an inspection of the company\'s own vehicle only: another company\'s vehicle is a plain 404 and stores nothing', async () => {
+    const [owner, other] = [await context.newCompany(), await context.newCompany()];
+    const theirVehicle = await context.newVehicle(other);
+    await expect(newInspection(owner, 'draft', theirVehicle)).rejects.toMatchObject({ code: 'not_found' });
+    expect((await inspections.listForCompany(owner, { limit: 10 })).data).toEqual([]);
+    const stored = await newInspection(owner);
+    expect(await inspections.getForCompany(owner, stored.id)).toMatchObject({ id: stored.id, vehicleId: stored.vehicleId, createdAt: stored.createdAt });
+  });
 
   it('finds an inspection for its company only: another company gets nothing, or a 404', async () => {
     const [owner, other] = [await context.newCompany(), await context.newCompany()];

@@ -1,11 +1,17 @@
 import { QueryFailedError } from 'typeorm';
 
-/** True when a query failed on a unique index (SQLSTATE 23505), optionally a named one. */
-export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+/** True when a query failed with this SQLSTATE, on the named constraint if one is given. */
+function failedOn(error: unknown, sqlState: string, constraint: string | undefined): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const driverError = error.driverError as { code?: string; constraint?: string };
-  return driverError.code === '23505' && (!constraint || driverError.constraint === constraint);
+  return driverError.code === sqlState && (!constraint || driverError.constraint === constraint);
 }
+
+/** True when a query failed on a unique index (SQLSTATE 23505), optionally a named one. */
+export const isUniqueViolation = (error: unknown, constraint?: string): boolean => failedOn(error, '23505', constraint);
+
+/** True when a query failed on a foreign key (SQLSTATE 23503), optionally a named one. */
+export const isForeignKeyViolation = (error: unknown, constraint?: string): boolean => failedOn(error, '23503', constraint);
 
 /** SQLSTATEs of a transaction that failed only because of another one: running it again may succeed. */
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
