@@ -16,16 +16,12 @@ export class InspectionTemplatesRepository extends TenantRepository<InspectionTe
     return this.rows.findOneBy({ companyId, key });
   }
 
-  hasAny(companyId: string): Promise<boolean> {
-    return this.rows.existsBy({ companyId });
-  }
-
   /**
    * Creates the starter templates for a company that has no template yet; a unique (company_id, key)
-   * settles concurrent first uses.
+   * settles concurrent first uses. Answers whether the company had none (and now has them).
    */
-  async ensureStarterTemplates(companyId: string): Promise<void> {
-    if (await this.hasAny(companyId)) return;
+  async ensureStarterTemplates(companyId: string): Promise<boolean> {
+    if (await this.rows.existsBy({ companyId })) return false;
     // ids newest-first in the catalogue's order, so the list shows check-out, check-in, damage
     const ids = STARTER_TEMPLATES.map(() => newId()).reverse();
     await this.rows
@@ -34,5 +30,6 @@ export class InspectionTemplatesRepository extends TenantRepository<InspectionTe
       .values(STARTER_TEMPLATES.map((starter, index) => ({ id: ids[index], companyId, ...starter })))
       .orIgnore()
       .execute();
+    return true;
   }
 }

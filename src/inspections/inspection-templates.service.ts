@@ -32,10 +32,7 @@ export class InspectionTemplatesService {
     const find = () => (templateId ? this.templates.findForCompany(companyId, templateId) : this.templates.findByKey(companyId, templateKey!));
     // the starter templates are made at a company's first use: one query on every later one
     let template = await find();
-    if (!template && !(await this.templates.hasAny(companyId))) {
-      await this.templates.ensureStarterTemplates(companyId);
-      template = await find();
-    }
+    if (!template && (await this.templates.ensureStarterTemplates(companyId))) template = await find();
     if (!template) {
       if (templateId) throw DomainError.notFound('Inspection template');
       throw invalid([{ field: 'templateKey', message: `is not a template of this company (${STARTER_TEMPLATES.map((t) => t.key).join(', ')}, …)` }]);
