@@ -18,10 +18,10 @@ export class InspectionTemplatesRepository extends TenantRepository<InspectionTe
 
   /**
    * Creates the starter templates for a company that has no template yet; a unique (company_id, key)
-   * settles concurrent first uses. Answers whether the company had none (and now has them).
+   * settles concurrent first uses.
    */
-  async ensureStarterTemplates(companyId: string): Promise<boolean> {
-    if (await this.rows.existsBy({ companyId })) return false;
+  async ensureStarterTemplates(companyId: string): Promise<void> {
+    if (await this.rows.existsBy({ companyId })) return;
     // ids newest-first in the catalogue's order, so the list shows check-out, check-in, damage
     const ids = STARTER_TEMPLATES.map(() => newId()).reverse();
     await this.rows
@@ -30,6 +30,5 @@ export class InspectionTemplatesRepository extends TenantRepository<InspectionTe
       .values(STARTER_TEMPLATES.map((starter, index) => ({ id: ids[index], companyId, ...starter })))
       .orIgnore()
       .execute();
-    return true;
   }
 }

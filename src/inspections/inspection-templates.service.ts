@@ -32,7 +32,12 @@ export class InspectionTemplatesService {
     const find = () => (templateId ? this.templates.findForCompany(companyId, templateId) : this.templates.findByKey(companyId, templateKey!));
     // the starter templates are made at a company's first use: one query on every later one
     let template = await find();
-    if (!template && (await this.templates.ensureStarterTemplates(companyId))) template = await find();
+    // not found: make sure the starter templates exist, then look again (a concurrent first use may
+    // have just committed them, so the second look is needed even when this one made none)
+    if (!template) {
+      await this.templates.ensureStarterTemplates(companyId);
+      template = await find();
+    }
     if (!template) {
       if (templateId) throw DomainError.notFound('Inspection template');
       throw invalid([{ field: 'templateKey', message: `is not a template of this company (${STARTER_TEMPLATES.map((t) => t.key).join(', ')}, …)` }]);
