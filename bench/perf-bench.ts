@@ -23,7 +23,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomInt } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,7 +83,10 @@ async function startNode(label: string, script: string, env: Record<string, stri
     if (child.exitCode !== null) throw new Error(`${label} exited with ${child.exitCode}:\n${output}`);
     try {
       const response = await fetch(`${base}${probe}`);
-      if (response.ok) return { child, base, output: () => output };
+      if (response.ok) {
+        serverPids.set(base, child.pid!);
+        return { child, base, output: () => output };
+      }
     } catch {
       // not listening yet
     }
@@ -103,10 +106,73 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 // ---------------------------------------------------------------- the private PostgreSQL cluster
 
+/** The private cluster's postmaster, whose backends' CPU is counted per request (none with BENCH_DATABASE_URL). */
+let postmasterPid: number | undefined;
+
 async function startCluster(): Promise<string> {
   const cluster = await startPrivateCluster();
   cleanups.push(() => cluster.stop());
+  postmasterPid = cluster.pid;
   return cluster.url;
+}
+
+// ---------------------------------------------------------------- CPU per request
+
+/** Each started server's process, by its base URL: the process a scenario's URL loads. */
+const serverPids = new Map<string, number>();
+/** Linux's USER_HZ: /proc counts CPU time in these ticks. */
+const TICKS_PER_SECOND = 100;
+
+/** Fields of /proc/PID/stat after the command name (index 0 is the state, 11–14 utime, stime, cutime, cstime); none once it exited. */
+function statOf(pid: number | string): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU µs a process has used (with `reaped`, also its exited children's: a postmaster's closed backends). */
+function cpuMicrosOf(fields: string[] | undefined, reaped = false): number {
+  if (!fields) return 0;
+  const ticks = Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
+  return (ticks * 1e6) / TICKS_PER_SECOND;
+}
+
+/** The private cluster's CPU µs: the postmaster and every backend it started. */
+function databaseCpuMicros(postmaster: number): number {
+  let total = cpuMicrosOf(statOf(postmaster), true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statOf(entry);
+    if (fields && Number(fields[1]) === postmaster) total += cpuMicrosOf(fields);
+  }
+  return total;
+}
+
+interface CpuPerRequest {
+  /** The loaded server's CPU µs per request (on the embedded database, the database's too: it runs in-process). */
+  app: number;
+  /** The private cluster's CPU µs per request; undefined without one. */
+  database?: number;
+}
+
+/** Runs `work` (a load of `url` that answered `requests` times) and charges the CPU it took to those requests. */
+async function measureCpu<T>(url: string, work: () => Promise<T>, requestsOf: (result: T) => number, postmaster: number | undefined): Promise<T & { cpu: CpuPerRequest }> {
+  const server = serverPids.get(new URL(url).origin);
+  const sample = () => ({ app: server ? cpuMicrosOf(statOf(server)) : Number.NaN, database: postmaster ? databaseCpuMicros(postmaster) : undefined });
+  const before = sample();
+  const result = await work();
+  const after = sample();
+  const requests = Math.max(1, requestsOf(result));
+  return {
+    ...result,
+    cpu: {
+      app: (after.app - before.app) / requests,
+      database: after.database === undefined || before.database === undefined ? undefined : (after.database - before.database) / requests,
+    },
+  };
 }
 
 // ---------------------------------------------------------------- the service and the ceiling
@@ -200,9 +266,12 @@ interface Scenario {
   spec: Omit<LoadSpec, 'duration'>;
 }
 
-interface Measured extends LoadResult {
+/** One measured run: the load's result and the CPU each request cost. */
+type Run = LoadResult & { cpu: CpuPerRequest };
+
+interface Measured extends Run {
   /** Every round, in order (round r of every scenario of a group ran back to back). */
-  runs: LoadResult[];
+  runs: Run[];
   /** non-2xx responses and socket errors over every round. */
   failures: number;
 }
@@ -222,19 +291,20 @@ const failuresOf = (result: LoadResult) =>
   Object.entries(result.statuses).reduce((sum, [status, count]) => sum + (status.startsWith('2') ? 0 : count), 0) + result.errors;
 
 /** Warm-up of each, then ROUNDS rounds of every scenario in turn; each scenario shows its median round. */
-async function interleaved(label: string, scenarios: Scenario[]): Promise<Map<string, Measured>> {
+async function interleaved(label: string, scenarios: Scenario[], postmaster: number | undefined): Promise<Map<string, Measured>> {
   const chosen = PROFILE ? scenarios.filter((scenario) => PROFILE.split(',').includes(scenario.key)) : scenarios;
-  const runs = new Map<string, LoadResult[]>(chosen.map((scenario) => [scenario.key, []]));
+  const runs = new Map<string, Run[]>(chosen.map((scenario) => [scenario.key, []]));
   for (const scenario of chosen) {
     if (WARMUP_SECONDS > 0) await load({ ...scenario.spec, duration: WARMUP_SECONDS });
   }
   for (let round = 1; round <= ROUNDS; round++) {
     for (const scenario of chosen) {
       await sleep(PAUSE_MS[scenario.spec.method]);
-      const result = await load({ ...scenario.spec, duration: SECONDS });
+      const spec: LoadSpec = { ...scenario.spec, duration: SECONDS };
+      const result = await measureCpu(spec.url, () => load(spec), (loaded) => Object.values(loaded.statuses).reduce((sum, count) => sum + count, 0), postmaster);
       const failures = failuresOf(result);
       console.error(
-        `${label} ${scenario.key} round ${round}: ${Math.round(result.rps)} req/s p50 ${result.p50} p99 ${result.p99} mean ${result.meanMs.toFixed(2)} ms` +
+        `${label} ${scenario.key} round ${round}: ${Math.round(result.rps)} req/s p50 ${result.p50} p99 ${result.p99} mean ${result.meanMs.toFixed(2)} ms, ${cpuText(result.cpu)}` +
           (failures ? ` FAILURES ${failures} ${JSON.stringify(result.statuses)} errors ${result.errors}` : ''),
       );
       runs.get(scenario.key)!.push(result);
@@ -364,7 +434,7 @@ async function benchDatabase(database: Database, databaseUrl: string | undefined
       ]);
     }
     for (const group of groups) {
-      for (const [name, result] of await interleaved(DATABASE_NAME[database], group)) measured.set(name, result);
+      for (const [name, result] of await interleaved(DATABASE_NAME[database], group, database === 'postgres' ? postmasterPid : undefined)) measured.set(name, result);
     }
     if (database === 'postgres' && databaseUrl && AUDIT_EVENTS > 0 && !PROFILE) {
       await sleep(3_000); // the last writes still in flight commit their events first
@@ -494,10 +564,15 @@ function table(results: DatabaseResult[]): string {
   return out.join('\n');
 }
 
+const cpuText = (cpu: CpuPerRequest) => `${Math.round(cpu.app)} µs app${cpu.database === undefined ? '' : ` + ${Math.round(cpu.database)} µs database`} CPU per request`;
+
 function roundsTable(results: DatabaseResult[]): string {
-  const out = ['| scenario | req/s per round |', '|---|---|'];
+  const out = ['| scenario | req/s per round | server CPU µs per request, per round | database CPU µs per request, per round |', '|---|---|---|---|'];
   for (const result of results) {
-    for (const [name, measured] of result.measured) out.push(`| ${name} | ${measured.runs.map((run) => Math.round(run.rps)).join(', ')} |`);
+    for (const [name, measured] of result.measured) {
+      const cpu = (of: (run: Run) => number | undefined) => measured.runs.map((run) => { const value = of(run); return value === undefined ? '—' : Math.round(value); }).join(', ');
+      out.push(`| ${name} | ${measured.runs.map((run) => Math.round(run.rps)).join(', ')} | ${cpu((run) => run.cpu.app)} | ${cpu((run) => run.cpu.database)} |`);
+    }
   }
   return out.join('\n');
 }
@@ -524,7 +599,8 @@ async function main(): Promise<void> {
   console.log(
     '\nratio: the median over the rounds of the ratio within a round (the two sides ran back to back); req/s, p50, p99 and mean: ' +
       "the scenario's median round. req/s counts 2xx answers only; p50/p99 are autocannon's (whole ms); mean ms = connections ÷ " +
-      "throughput (Little's law): the 1-connection latency figure.\n",
+      "throughput (Little's law): the 1-connection latency figure. CPU per request: user + system time from /proc of the loaded server " +
+      "and of the private cluster (postmaster and backends) over the run, ÷ the run's responses (on the embedded database the server's includes the database's).\n",
   );
   console.log(roundsTable(results));
 }

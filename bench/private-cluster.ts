@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,8 @@ const PG_BIN = process.env.BENCH_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
 export interface PrivateCluster {
   url: string;
+  /** The postmaster's process id: its children are the server's backends. */
+  pid: number;
   /** Stops the server and removes its folder. */
   stop(): void;
 }
@@ -46,6 +48,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   console.error(`private PostgreSQL cluster on port ${port} (${dir}) in ${Math.round(performance.now() - started)} ms`);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    pid: Number(readFileSync(`${dir}/data/postmaster.pid`, 'utf8').split('\n')[0]),
     stop: () => {
       try {
         asPostgres([`${PG_BIN}/pg_ctl`, '-D', `${dir}/data`, '-m', 'fast', '-w', 'stop']);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import ipaddr from 'ipaddr.js';
 import { DataSource } from 'typeorm';
 import { BatchedLookup } from '../../platform/database/batched-lookup.js';
-import { poolOf } from '../../platform/database/pool.js';
+import { poolOf, queryPreparedOnPool } from '../../platform/database/pool.js';
 import { type CredentialKind, type Principal, RefusedCredential } from '../principal.js';
 import { DomainError } from '../../platform/http/domain-error.js';
 import { isIpAllowed } from '../../platform/net/ip-allowlist.js';
@@ -83,12 +83,11 @@ const rotatedAway = (row: KeyAuthRow) => {
 @Injectable()
 export class ApiKeyCredentials {
   /**
-   * Lookups of one event-loop turn share one query, straight on the pool (never a caller's
-   * transaction). No named prepared statement: an embedded database's connections share one backend
-   * session, where the name would collide.
+   * Lookups of one event-loop turn share one prepared query, straight on the pool (never a caller's
+   * transaction).
    */
   private readonly keys = new BatchedLookup<KeyAuthRow>(
-    async (publicIds) => (await poolOf(this.dataSource).query<KeyAuthRow>(KEY_AUTH_SQL, [publicIds])).rows,
+    (publicIds) => queryPreparedOnPool<KeyAuthRow>(poolOf(this.dataSource), 'api_key_auth', KEY_AUTH_SQL, [publicIds]),
     (row) => row.public_id,
   );
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { User } from '../directory/user.entity.js';
 import { BatchedLookup } from '../../platform/database/batched-lookup.js';
-import { poolOf } from '../../platform/database/pool.js';
+import { poolOf, queryPreparedOnPool } from '../../platform/database/pool.js';
 import { DomainError } from '../../platform/http/domain-error.js';
 import { ApiKeyCredentials } from '../api-keys/api-key-credentials.js';
 import { looksLikeApiKey } from '../api-keys/api-key-format.js';
@@ -21,9 +21,9 @@ type UserAuthRow = Pick<User, 'id' | 'name' | 'role'> & { company_id: string };
  */
 @Injectable()
 export class AuthenticationService {
-  /** Lookups of one event-loop turn share one query, on the pool (as API keys' do). */
+  /** Lookups of one event-loop turn share one prepared query, on the pool (as API keys' do). */
   private readonly users = new BatchedLookup<UserAuthRow>(
-    async (userIds) => (await poolOf(this.dataSource).query<UserAuthRow>(USERS_AUTH_SQL, [userIds])).rows,
+    (userIds) => queryPreparedOnPool<UserAuthRow>(poolOf(this.dataSource), 'users_auth', USERS_AUTH_SQL, [userIds]),
     (row) => row.id,
   );
 

@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
-import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
+import type { QueryResultRow } from 'pg';
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryRunner, type Repository } from 'typeorm';
-import { poolOf } from './pool.js';
+import { poolOf, queryPreparedOnPool } from './pool.js';
 
 /**
  * The owner of transactions. Code that runs inside `run()` (including everything a request handler
@@ -13,7 +13,6 @@ import { poolOf } from './pool.js';
 @Injectable()
 export class UnitOfWork {
   private readonly current = new AsyncLocalStorage<OpenTransaction>();
-  private ownSessions?: Promise<boolean>;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -30,38 +29,13 @@ export class UnitOfWork {
   }
 
   /**
-   * A hand-written query as a named prepared statement: parsed and planned once per connection, its
-   * rows as pg returns them (no query building, no hydration). Inside an open transaction it runs
-   * there, unnamed (a deferred transaction begins on it). On the embedded database it is unnamed too:
-   * PGlite serves every connection from one backend session, where a name would be shared (and a
-   * second connection's prepare of it refused).
+   * A hand-written query as a named prepared statement on a pooled connection (queryPreparedOnPool);
+   * inside an open transaction it runs there, unnamed (a deferred transaction begins on it).
    */
-  async queryPrepared<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
+  queryPrepared<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
     const open = this.current.getStore();
     if (open) return open.manager.query<R[]>(text, values);
-    const client = await poolOf(this.dataSource).connect();
-    try {
-      const query: QueryConfig = (await this.sessionPerConnection(client)) ? { name, text, values } : { text, values };
-      const { rows } = await client.query<R>(query);
-      client.release();
-      return rows;
-    } catch (error) {
-      // as pg's own pool.query does: a connection that failed a query is not reused
-      client.release(error instanceof Error ? error : true);
-      throw error;
-    }
-  }
-
-  /** Whether each connection has a backend session of its own (PostgreSQL), asked once. */
-  private sessionPerConnection(client: PoolClient): Promise<boolean> {
-    this.ownSessions ??= client.query<{ version: string }>('SELECT version()').then(
-      ({ rows }) => !rows[0].version.includes('PGlite'),
-      (error: unknown) => {
-        this.ownSessions = undefined; // asked again next time
-        throw error;
-      },
-    );
-    return this.ownSessions;
+    return queryPreparedOnPool<R>(poolOf(this.dataSource), name, text, values);
   }
 
   /** Runs `work` in a transaction, joining the one already open in this async context. */
