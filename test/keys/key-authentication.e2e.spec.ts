@@ -53,6 +53,31 @@ describe('authenticating with an API key or a key token', () => {
     });
   });
 
+  describe('where the credential is read from', () => {
+    it('only the Authorization header: a key in the query string or the body is refused as no credential', async () => {
+      const key = await newKey(app, owner, { scopes: ['vehicles:write'] });
+      for (const response of [
+        await app.http().get('/v1/auth/me').query({ access_token: key.fullApiKey }),
+        await app.http().post('/v1/vehicles').send({ registration: 'AB12CDE', access_token: key.fullApiKey }),
+      ]) {
+        expectProblem(response, 401, 'unauthenticated');
+        expect(response.headers['www-authenticate']).toBe('Bearer');
+      }
+      // and a key in the header besides one in the query string is the header's key alone
+      await me(key.auth).query({ access_token: 'vk_nope' }).expect(200);
+    });
+
+    it('the Bearer and ApiKey schemes in any case, with any number of spaces; any other form is unauthenticated', async () => {
+      const key = await newKey(app, owner);
+      for (const header of [`bearer ${key.fullApiKey}`, `BEARER   ${key.fullApiKey}`, `apikey ${key.fullApiKey}`]) {
+        await me({ Authorization: header }).expect(200);
+      }
+      for (const header of [`Basic ${key.fullApiKey}`, 'Bearer', `Bearer ${key.fullApiKey} extra`, `ApiKey Bearer ${key.fullApiKey}`, key.fullApiKey]) {
+        expectProblem(await me({ Authorization: header }), 401, 'unauthenticated');
+      }
+    });
+  });
+
   it('api_key_expired once a key is past expiresAt, for the key and its tokens', async () => {
     const key = await newKey(app, owner, { expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
     const tokens = await exchangeKey(app, key.fullApiKey);

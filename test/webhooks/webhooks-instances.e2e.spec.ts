@@ -6,8 +6,6 @@ import { eventually, HANG, listDeliveries, newWebhook, verifyDelivery, waitForDe
 /**
  * Several app instances on one database. The file's own app holds the database (on PGlite it lives in
  * this process) and runs no workers, so on PGlite only the instances a test starts deliver.
- * Requests go to the newest running instance: passport strategies are process-wide, so the app
- * created last authenticates for every app in this process, and must still be running.
  */
 describe('webhooks: several instances and restarts', () => {
   let holder: TestApp;

@@ -1,6 +1,5 @@
-import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../../platform/http/domain-error.js';
 import { statusOfError } from '../../platform/http/problem-details.filter.js';
@@ -10,53 +9,61 @@ import { AuditSink } from '../../platform/operations/ports.js';
 import { type Principal, RefusedCredential, rememberRefusedCaller } from '../principal.js';
 import type { Scope } from '../scopes/scope-catalogue.js';
 import { ACCESS_RULE, type AccessRule, type AuthenticatedRequest } from './access.decorators.js';
-import { BEARER_STRATEGY_NAME } from './bearer.strategy.js';
+import { AuthenticationService } from './authentication.service.js';
 import { RateLimitStore } from './rate-limit.store.js';
 import { Throttles } from './throttles.js';
 
+/** `Authorization: Bearer …` carries user JWTs, API keys and key JWTs alike; an API key may also come as `ApiKey vk_…` (VinLink's form). */
+const CREDENTIAL_SCHEMES = /^(?:Bearer +(\S+)|ApiKey +(vk_\S+)) *$/i;
+
 /**
- * The one guard of every route: credential → principal (through this app's passport bearer
- * strategy) → the per-principal rate limit → the route's access rule. A refusal of an @Audited
- * operation by a known caller is written to the audit log before it is answered.
+ * The credential of a request: from the Authorization header only, never from the URL or the body
+ * (a token in a query string ends up in access logs and browser history).
+ */
+export function credentialOf(authorization: string | undefined): string | undefined {
+  const match = authorization === undefined ? null : CREDENTIAL_SCHEMES.exec(authorization);
+  return match ? (match[1] ?? match[2]) : undefined;
+}
+
+/**
+ * The one guard of every route: credential → principal (AuthenticationService) → the per-principal
+ * rate limit → the route's access rule. A refusal of an @Audited operation by a known caller is
+ * written to the audit log before it is answered.
  */
 @Injectable()
-export class AuthenticationGuard extends AuthGuard() {
+export class AuthenticationGuard implements CanActivate {
   private readonly rules = new WeakMap<object, AccessRule>();
 
   constructor(
     private readonly reflector: Reflector,
-    @Inject(BEARER_STRATEGY_NAME) strategyName: string,
+    private readonly authentication: AuthenticationService,
     private readonly limits: RateLimitStore,
     private readonly specs: OperationSpecs,
     private readonly audit: AuditSink,
     private readonly throttles: Throttles,
-  ) {
-    super({ defaultStrategy: strategyName });
-  }
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.ruleOf(context);
     if (rule.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const presented = request.headers.authorization !== undefined;
     if (presented) await this.throttles.refuseIfExhausted('bearerFailuresPerIp', request.ip);
     try {
-      await super.canActivate(context);
-      const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().user!;
+      const credential = credentialOf(request.headers.authorization);
+      if (credential === undefined) {
+        throw new DomainError('unauthenticated', 'This operation requires a bearer token.', {}, { 'WWW-Authenticate': 'Bearer' });
+      }
+      const principal = await this.authentication.authenticate(credential, request.ip);
+      request.user = principal;
       await this.applyRateLimit(principal, context.switchToHttp().getResponse<FastifyReply>());
       return enforce(rule, principal);
     } catch (error) {
-      if (error instanceof RefusedCredential) rememberRefusedCaller(context.switchToHttp().getRequest<object>(), error.caller);
+      if (error instanceof RefusedCredential) rememberRefusedCaller(request, error.caller);
       if (presented && !request.user && isFailedCredential(error)) await this.throttles.recordFailure('bearerFailuresPerIp', request.ip);
       await this.recordRefusal(context, error);
       throw error;
     }
-  }
-
-  override handleRequest<T>(error: unknown, principal: T | false): T {
-    if (error instanceof Error) throw error;
-    if (!principal) throw new DomainError('unauthenticated', 'This operation requires a bearer token.', {}, { 'WWW-Authenticate': 'Bearer' });
-    return principal;
   }
 
   /** The handler's access rule, read once. A route with no rule is refused: every operation must say what it needs. */
