@@ -3,20 +3,26 @@ import { newId } from '../platform/database/uuid-entity.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { type AuditDraft, GENESIS_HASH } from './audit-chain.js';
 
+const STAGE_SQL = `
+  INSERT INTO audit_pending (company_id, genesis_hash, id, actor_type, actor_id, actor_name, actor_public_id, ip,
+    user_agent, request_id, action, method, path, resource_type, resource_id, status, outcome, credits_spent,
+    idempotency_key, changes)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`;
+
 const LIMITS = { userAgent: 512, path: 2048, idempotencyKey: 255, name: 200, ip: 64, requestId: 128 } as const;
 
 /**
  * Adds events to their company's hash chain. `append` stages the event in `audit_pending` in the open
  * transaction (or a new one); at COMMIT a deferred trigger (migration 1764103000000) runs the
- * `audit_append` function for it (migration 1764102100000): it locks the company's
- * `audit_chain_heads` row by an upsert (ON CONFLICT DO UPDATE locks the row and returns its latest
- * committed version), so writers of one company take turns and can never fork the chain, while other
+ * `audit_append` function for it (migrations 1764102100000, 1764103500000): it locks the company's
+ * `audit_chain_heads` row FOR UPDATE (a writer that waited reads the head as the one before it
+ * committed it), so writers of one company take turns and can never fork the chain, while other
  * companies lock other rows and do not wait. Because that happens inside the COMMIT, the lock is held
  * for the append and the WAL flush only, never across a round trip to this process. It takes the
  * event's time once it holds the head and computes the hash of tools/audit-verify/lib/chain.js in SQL
  * from exactly the values given here (test/audit/audit-chain.spec.ts holds the two to the same bytes).
  *
- * Lock order (docs/ARCHITECTURE.md): the company row BEFORE the chain head. The upsert reads the
+ * Lock order (docs/ARCHITECTURE.md): the company row BEFORE the chain head. `audit_append` reads the
  * company row `FOR KEY SHARE` first — the lock the `audit_events` foreign key would take anyway, only
  * earlier — so a write that locked the company row (team changes, credit debits) and a write that did
  * not both take company → head, and neither can wait for the other in a cycle.
@@ -30,19 +36,13 @@ export class AuditChainWriter {
    * the event's id. Its seq, time and hash exist once the transaction has committed.
    */
   append(draft: AuditDraft): Promise<string> {
-    return this.uow.run(async (manager) => {
+    return this.uow.run(async () => {
       const event = { ...bounded(draft), id: newId() };
-      await manager.query(
-        `INSERT INTO audit_pending (company_id, genesis_hash, id, actor_type, actor_id, actor_name, actor_public_id, ip,
-           user_agent, request_id, action, method, path, resource_type, resource_id, status, outcome, credits_spent,
-           idempotency_key, changes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
-        [
-          event.companyId, GENESIS_HASH, event.id, event.actor.type, event.actor.id, event.actor.name, event.actor.publicId ?? null,
-          event.ip, event.userAgent, event.requestId, event.action, event.method, event.path, event.resourceType, event.resourceId,
-          event.status, event.outcome, event.creditsSpent, event.idempotencyKey, event.changes ?? null,
-        ],
-      );
+      await this.uow.queryPrepared('audit_stage', STAGE_SQL, [
+        event.companyId, GENESIS_HASH, event.id, event.actor.type, event.actor.id, event.actor.name, event.actor.publicId ?? null,
+        event.ip, event.userAgent, event.requestId, event.action, event.method, event.path, event.resourceType, event.resourceId,
+        event.status, event.outcome, event.creditsSpent, event.idempotencyKey, event.changes ?? null,
+      ]);
       return event.id;
     });
   }

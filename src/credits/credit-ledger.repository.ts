@@ -53,7 +53,7 @@ export class CreditLedgerRepository extends TenantRepository<CreditLedgerEntry> 
    * balance. The new balance, or null when it is short.
    */
   async debit(companyId: string, credits: number, draft: DebitDraft): Promise<{ balance: number; lowBalanceThreshold: number } | null> {
-    const [row] = await this.uow.manager.query<Array<{ balance: number; lowBalanceThreshold: number }>>(DEBIT_SQL, [
+    const [row] = await this.uow.queryPrepared<{ balance: number; lowBalanceThreshold: number }>('credit_debit', DEBIT_SQL, [
       companyId, credits, draft.resource, draft.resourceId, JSON.stringify(draft.actor), draft.apiKeyId,
     ]);
     return row ?? null;

@@ -29,7 +29,7 @@ export class InspectionsRepository extends TenantRepository<Inspection> {
   async insert(inspection: Inspection): Promise<Inspection> {
     inspection.id ??= newId();
     try {
-      const [{ created_at: createdAt }] = await this.uow.manager.query<Array<{ created_at: Date }>>(INSERT_SQL, [
+      const [{ created_at: createdAt }] = await this.uow.queryPrepared<{ created_at: Date }>('inspection_insert', INSERT_SQL, [
         inspection.id, inspection.companyId, inspection.vehicleId, inspection.templateId, inspection.status, inspection.mileage,
         inspection.fuelLevel, JSON.stringify(inspection.items), JSON.stringify(inspection.damages), inspection.signedBy,
         inspection.signedOffAt, JSON.stringify(inspection.createdBy),

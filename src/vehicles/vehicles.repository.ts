@@ -67,7 +67,7 @@ export class VehiclesRepository extends TenantRepository<Vehicle> {
    */
   async insertActive(vehicle: Vehicle): Promise<Vehicle | null> {
     vehicle.id ??= newId();
-    const [stored] = await this.uow.manager.query<Array<{ created_at: Date; updated_at: Date }>>(INSERT_ACTIVE_SQL, [
+    const [stored] = await this.uow.queryPrepared<{ created_at: Date; updated_at: Date }>('vehicle_insert_active', INSERT_ACTIVE_SQL, [
       vehicle.id, vehicle.companyId, vehicle.registration, vehicle.vin, vehicle.nickname, vehicle.mileage, vehicle.lookupStatus,
       vehicle.dvla === null ? null : JSON.stringify(vehicle.dvla), JSON.stringify(vehicle.motTests ?? []), vehicle.lookedUpAt,
     ]);

@@ -53,6 +53,14 @@ describe('CreditLedgerRepository', () => {
     expect(rows.every((row) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/.test(row.id))).toBe(true); // UUIDv7
   });
 
+  it('takes the successor of the newest id when the clock has not moved past it (the embedded clock has whole milliseconds)', async () => {
+    const next = async (previous: string) =>
+      ((await context.uow.manager.query<Array<{ next: string }>>('SELECT uuid_v7_after($1::uuid)::text AS next', [previous]))[0]).next;
+    expect(await next('019ac2f0-1234-7abc-8000-000000000000')).toBe('019ac2f0-1234-7abc-8000-000000000001');
+    // the carry runs through the random tail, never into the time or the version
+    expect(await next('019ac2f0-1234-7abc-80ff-ffffffffffff')).toBe('019ac2f0-1234-7abc-8100-000000000000');
+  });
+
   it('lists by reason and by actor (its id, or a key\'s publicId) within the company', async () => {
     const [owner, other] = [await context.newCompany(), await context.newCompany()];
     const user = { type: 'user' as const, id: '01a00000-0000-7000-8000-000000000001', name: 'Olive' };

@@ -18,8 +18,7 @@ const ownSessions = new WeakMap<Pool, Promise<boolean>>();
 export async function queryPreparedOnPool<R extends QueryResultRow>(pool: Pool, name: string, text: string, values: unknown[]): Promise<R[]> {
   const client = await pool.connect();
   try {
-    const query: QueryConfig = (await hasOwnSession(pool, client)) ? { name, text, values } : { text, values };
-    const { rows } = await client.query<R>(query);
+    const rows = await queryPreparedOn<R>(pool, client, name, text, values);
     client.release();
     return rows;
   } catch (error) {
@@ -27,6 +26,12 @@ export async function queryPreparedOnPool<R extends QueryResultRow>(pool: Pool, 
     client.release(error instanceof Error ? error : true);
     throw error;
   }
+}
+
+/** The same on a connection of the pool already taken (a transaction's). */
+export async function queryPreparedOn<R extends QueryResultRow>(pool: Pool, client: PoolClient, name: string, text: string, values: unknown[]): Promise<R[]> {
+  const query: QueryConfig = (await hasOwnSession(pool, client)) ? { name, text, values } : { text, values };
+  return (await client.query<R>(query)).rows;
 }
 
 function hasOwnSession(pool: Pool, client: PoolClient): Promise<boolean> {

@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
-import type { QueryResultRow } from 'pg';
-import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryRunner, type Repository } from 'typeorm';
-import { poolOf, queryPreparedOnPool } from './pool.js';
+import type { PoolClient, QueryResultRow } from 'pg';
+import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, QueryFailedError, type QueryRunner, type Repository } from 'typeorm';
+import { poolOf, queryPreparedOn, queryPreparedOnPool } from './pool.js';
 
 /**
  * The owner of transactions. Code that runs inside `run()` (including everything a request handler
@@ -29,13 +29,19 @@ export class UnitOfWork {
   }
 
   /**
-   * A hand-written query as a named prepared statement on a pooled connection (queryPreparedOnPool);
-   * inside an open transaction it runs there, unnamed (a deferred transaction begins on it).
+   * A hand-written query as a named prepared statement (parsed and planned once per connection), its
+   * rows as pg returns them: the hot reads and writes. Inside an open transaction it runs on that
+   * transaction's connection (a deferred transaction begins first); outside one, on a pooled
+   * connection (queryPreparedOnPool). It fails with a QueryFailedError, as TypeORM's own queries do.
    */
-  queryPrepared<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
+  async queryPrepared<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
     const open = this.current.getStore();
-    if (open) return open.manager.query<R[]>(text, values);
-    return queryPreparedOnPool<R>(poolOf(this.dataSource), name, text, values);
+    const pool = poolOf(this.dataSource);
+    try {
+      return open ? await queryPreparedOn<R>(pool, await open.connection(), name, text, values) : await queryPreparedOnPool<R>(pool, name, text, values);
+    } catch (error) {
+      throw error instanceof Error && !(error instanceof QueryFailedError) ? new QueryFailedError(text, values, error) : error;
+    }
   }
 
   /** Runs `work` in a transaction, joining the one already open in this async context. */
@@ -54,9 +60,13 @@ export class UnitOfWork {
     const open = this.current.getStore();
     if (open) return work(open.manager);
     const runner = this.dataSource.createQueryRunner();
-    const hasBegun = beginOnFirstQuery(runner);
+    const { hasBegun, begin } = beginOnFirstQuery(runner);
+    const connection = async () => {
+      await begin();
+      return connectionOf(runner);
+    };
     try {
-      const result = await this.current.run({ manager: runner.manager, hasBegun }, () => work(runner.manager));
+      const result = await this.current.run({ manager: runner.manager, hasBegun, connection }, () => work(runner.manager));
       if (hasBegun()) await runner.commitTransaction();
       return result;
     } catch (error) {
@@ -92,24 +102,28 @@ interface OpenTransaction {
   manager: EntityManager;
   /** Whether BEGIN has been sent (a deferred transaction sends it at its first query). */
   hasBegun: () => boolean;
+  /** The transaction's own pg connection, BEGIN sent. */
+  connection: () => Promise<PoolClient>;
 }
 
-const begun = (manager: EntityManager): OpenTransaction => ({ manager, hasBegun: () => true });
+const begun = (manager: EntityManager): OpenTransaction => ({ manager, hasBegun: () => true, connection: () => connectionOf(manager.queryRunner!) });
+
+/** The pg connection under a TypeORM query runner (connected on first use). */
+const connectionOf = (runner: QueryRunner): Promise<PoolClient> => runner.connect() as Promise<PoolClient>;
 
 /**
  * Makes `runner` behave as if its transaction were open (so TypeORM's own writes never open and
  * commit one of their own) while sending `START TRANSACTION` only before its first query.
- * Answers whether it has begun.
+ * Answers whether it has begun, and how to begin it without a query of the runner's.
  */
-function beginOnFirstQuery(runner: QueryRunner): () => boolean {
+function beginOnFirstQuery(runner: QueryRunner): { hasBegun: () => boolean; begin: () => Promise<unknown> } {
   const query = runner.query.bind(runner);
-  let begin: Promise<unknown> | undefined;
+  let started: Promise<unknown> | undefined;
+  const begin = () => (started ??= query('START TRANSACTION'));
   setTransactionState(runner, true);
-  runner.query = ((sql: string, parameters?: unknown[], structured?: boolean) => {
-    begin ??= query('START TRANSACTION');
-    return begin.then(() => query(sql, parameters, structured as true));
-  }) as QueryRunner['query'];
-  return () => begin !== undefined;
+  runner.query = ((sql: string, parameters?: unknown[], structured?: boolean) =>
+    begin().then(() => query(sql, parameters, structured as true))) as QueryRunner['query'];
+  return { hasBegun: () => started !== undefined, begin };
 }
 
 /** After a deferred transaction that never began, release() must not think one is open. */
