@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { TenantRepository } from '../platform/database/tenant-repository.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
+import { newId } from '../platform/database/uuid-entity.js';
 import { type CreditResource, CreditLedgerEntry, type LedgerActor, type LedgerReason } from './credit-ledger-entry.entity.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,6 +20,14 @@ export interface DebitDraft {
 
 /** The debit and its ledger row, one statement (migration 1764103100000); no row when the balance is short. */
 const DEBIT_SQL = `SELECT balance, threshold AS "lowBalanceThreshold" FROM credit_debit($1, $2, $3, $4, $5::jsonb, $6)`;
+
+/** A debit staged for the COMMIT, which takes it (migration 1764103600000) or fails with DEBIT_REFUSED. */
+const STAGE_DEBIT_SQL = `
+  INSERT INTO credit_pending (id, company_id, credits, reason, resource_id, actor, api_key_id)
+  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`;
+
+/** How a COMMIT refuses a staged debit (SQLSTATEs of migration 1764103600000). */
+export const DEBIT_REFUSED = { balanceShort: 'FG402', crossesLowBalance: 'FG201' } as const;
 
 /** The only way into the `credit_ledger` table: one row per change of a company's balance. */
 @Injectable()
@@ -57,6 +66,17 @@ export class CreditLedgerRepository extends TenantRepository<CreditLedgerEntry> 
       companyId, credits, draft.resource, draft.resourceId, JSON.stringify(draft.actor), draft.apiKeyId,
     ]);
     return row ?? null;
+  }
+
+  /**
+   * Stages the debit for the transaction's COMMIT: the company row is locked only while the COMMIT
+   * runs. The COMMIT fails with a DEBIT_REFUSED SQLSTATE when the balance is short or the debit would
+   * cross the low-balance threshold.
+   */
+  async stageDebit(companyId: string, credits: number, draft: DebitDraft): Promise<void> {
+    await this.uow.queryPrepared('credit_stage_debit', STAGE_DEBIT_SQL, [
+      newId(), companyId, credits, draft.resource, draft.resourceId, JSON.stringify(draft.actor), draft.apiKeyId,
+    ]);
   }
 
   /** Credits the key spent today (UTC). */

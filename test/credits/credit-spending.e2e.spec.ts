@@ -78,6 +78,23 @@ describe('spending credits', () => {
     expect(await expectLedgerConsistent(app, owner.companyId)).toBe(10);
   });
 
+  it('leaves one trace of a write whose debit crosses the threshold (taken again at once): one record, one debit, one success event, no refusal', async () => {
+    const { owner, vehicleId } = await companyWithVehicle();
+    await setBalance(app, owner.companyId, 3);
+    const created = (await inspect(owner, vehicleId).expect(201)).body as { id: string };
+    const inspections = (await app.http().get('/v1/inspections?limit=10').set(owner.auth).expect(200)).body.data as Array<{ id: string }>;
+    expect(inspections.map((inspection) => inspection.id)).toEqual([created.id]);
+    // the debits of operations (the set-up's own row names none)
+    const debits = (await app.http().get('/v1/credits/transactions?limit=10').set(owner.auth).expect(200)).body.data.filter(
+      (entry: { delta: number; resourceId: string | null }) => entry.delta < 0 && entry.resourceId !== null,
+    ) as Array<{ resourceId: string; balanceAfter: number }>;
+    expect(debits).toMatchObject([{ resourceId: created.id, balanceAfter: 2 }]);
+    const events = (await app.http().get('/v1/audit-logs?limit=100').set(owner.auth).expect(200)).body.data as Array<{ action: string; outcome: string; resourceId: string }>;
+    expect(events.filter((event) => event.action === 'inspection.create')).toMatchObject([{ outcome: 'success', resourceId: created.id }]);
+    expect(await outboxEvents(app, owner.companyId, 'credits.low')).toHaveLength(1);
+    expect(await expectLedgerConsistent(app, owner.companyId)).toBe(2);
+  });
+
   it('records credits.low once per downward crossing of the threshold (3 → 2), again only after rising back', async () => {
     const { owner, vehicleId } = await companyWithVehicle();
     await setBalance(app, owner.companyId, 4);

@@ -7,6 +7,9 @@ function failedOn(error: unknown, sqlState: string, constraint: string | undefin
   return driverError.code === sqlState && (!constraint || driverError.constraint === constraint);
 }
 
+/** True when a query (or a COMMIT) failed with this SQLSTATE. */
+export const hasSqlState = (error: unknown, sqlState: string): boolean => failedOn(error, sqlState, undefined);
+
 /** True when a query failed on a unique index (SQLSTATE 23505), optionally a named one. */
 export const isUniqueViolation = (error: unknown, constraint?: string): boolean => failedOn(error, '23505', constraint);
 

@@ -18,10 +18,23 @@ export abstract class AuditSink {
   abstract recordEvent(operation: OperationContext, outcome: 'success' | 'denied'): Promise<void>;
 }
 
+/** When a write's credits are debited: at once, or while its transaction commits. */
+export type DebitTime = 'now' | 'at-commit';
+
 /** The credit balance and its ledger (credits/). */
 export abstract class CreditMeter {
-  /** Debits a successful operation's cost inside its transaction; refuses with 402 when it cannot. */
-  abstract spend(actor: OperationActor, cost: CreditCostRule, resourceId: string | null): Promise<void>;
+  /**
+   * Debits a successful operation's cost inside its transaction. `now`: at once, refusing with 402
+   * when it cannot. `at-commit`: staged, and taken while the transaction commits (the company row is
+   * then locked for the COMMIT only); a COMMIT that refuses it fails, and `commitRefusal` says why.
+   */
+  abstract spend(actor: OperationActor, cost: CreditCostRule, resourceId: string | null, when: DebitTime): Promise<void>;
+  /**
+   * Why a COMMIT with an `at-commit` debit failed: the 402 to answer; `spend-now` when the operation
+   * must run again with its debit taken at once (so what the debit causes, such as an event, commits
+   * with it); undefined when the failure was not the debit's.
+   */
+  abstract commitRefusal(error: unknown, actor: OperationActor, cost: CreditCostRule): Promise<Error | 'spend-now' | undefined>;
   /** The ledger row of a new company's welcome credits, in the sign-up's transaction. */
   abstract recordWelcome(companyId: string, credits: number, actor: ActorRef): Promise<void>;
 }

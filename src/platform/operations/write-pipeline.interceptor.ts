@@ -8,16 +8,18 @@ import { statusOfError } from '../http/problem-details.filter.js';
 import { CurrentOperation } from './current-operation.js';
 import { callInfoOf, type OperationActor, OperationContext, rememberCreditsSpent, routeResourceIdOf } from './operation.js';
 import { type OperationSpec, OperationSpecs } from './operation-specs.js';
-import { AuditSink, type ClaimOutcome, CreditMeter, IdempotencyStore } from './ports.js';
+import { AuditSink, type ClaimOutcome, CreditMeter, type DebitTime, IdempotencyStore } from './ports.js';
 
 type WriteRequest = FastifyRequest & { user?: OperationActor };
 
 /**
  * The order of a write, in one place:
  *   1. claim the `Idempotency-Key` (every authenticated POST), or replay the stored response;
- *   2. in ONE transaction (begun at the handler's first query): the handler, the audit event (staged:
- *      it joins the chain at COMMIT), the stored idempotent response, and last the credit debit with its
- *      ledger row (it locks the company row until the COMMIT) — they commit together or not at all;
+ *   2. in ONE transaction (begun at the handler's first query): the handler, the credit debit (staged:
+ *      taken at COMMIT, so the company row is locked for the COMMIT only), the audit event (staged: it
+ *      joins the chain at COMMIT, after the debit), the stored idempotent response — they commit
+ *      together or not at all. A debit that would cross the low-balance threshold refuses the COMMIT,
+ *      and the write runs again with its debit taken at once, last, its `credits.low` event with it;
  *   3. on failure: release the key, and record the refusal in the audit log (its own transaction).
  * A transaction that fails on a deadlock or serialisation failure (40P01 / 40001) is run again from
  * scratch, up to three times, before anything reaches the client.
@@ -60,29 +62,43 @@ export class WritePipelineInterceptor implements NestInterceptor {
         return idempotency.body;
       }
       const claim = idempotency?.claim;
+      const cost = spec.cost && actor ? { actor, rule: spec.cost } : undefined;
+      let debitTime: DebitTime = 'at-commit';
       const write = async (): Promise<unknown> => {
         const result: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
         if (operation && !operation.resourceNamed) operation.resourceId = createdIdOf(result) ?? operation.resourceId;
+        const resourceId = operation?.resourceId ?? createdIdOf(result);
+        // staged before the audit event: at COMMIT the debit locks the company row before the append locks the chain head
+        if (cost && debitTime === 'at-commit') await this.credits.spend(cost.actor, cost.rule, resourceId, 'at-commit');
         // the success event and the stored response commit (or roll back) with the write and its debit
         if (operation) {
           operation.creditsSpent = spec.cost?.credits ?? 0;
           await this.audit.recordSuccess(operation);
         }
         if (claim) await this.idempotency.complete(claim, reply.statusCode === 200 ? spec.successStatus : reply.statusCode, result);
-        // last and shortest: the debit locks the company row until the COMMIT that follows it
-        if (spec.cost && actor) {
-          await this.credits.spend(actor, spec.cost, operation?.resourceId ?? createdIdOf(result));
-          rememberCreditsSpent(request, spec.cost.credits);
-        }
+        // taken at once (last and shortest: the company row stays locked until the COMMIT that follows)
+        if (cost && debitTime === 'now') await this.credits.spend(cost.actor, cost.rule, resourceId, 'now');
         return result;
       };
       // A deadlock or serialisation failure rolled the whole transaction back (debit, audit event and
       // stored response included): run it again from scratch, handler and all, with a fresh operation.
+      // So does a COMMIT whose debit must be taken at once (it crosses the low-balance threshold).
       // The transaction begins at the handler's first query: slow I/O before it holds no connection.
-      return await retryingTransaction((attempt) => {
+      const result = await retryingTransaction(async (attempt) => {
         if (attempt > 1) operation = newOperation();
-        return operation ? this.operations.run(operation, () => this.uow.runDeferred(write)) : this.uow.runDeferred(write);
+        const run = () => (operation ? this.operations.run(operation, () => this.uow.runDeferred(write)) : this.uow.runDeferred(write));
+        try {
+          return await run();
+        } catch (error) {
+          const refusal = cost ? await this.credits.commitRefusal(error, cost.actor, cost.rule) : undefined;
+          if (refusal !== 'spend-now') throw refusal ?? error;
+          debitTime = 'now';
+          operation = newOperation();
+          return await run();
+        }
       });
+      if (cost) rememberCreditsSpent(request, cost.rule.credits);
+      return result;
     } catch (error) {
       if (idempotency?.kind === 'claimed') await this.idempotency.release(idempotency.claim).catch(() => undefined);
       if (operation) {

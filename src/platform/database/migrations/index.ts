@@ -21,6 +21,7 @@ import { InspectionVehicleOfCompany1764103200000 } from './1764103200000-inspect
 import { AuditJsonStringInlined1764103300000 } from './1764103300000-audit-json-string-inlined.js';
 import { CreditLedgerIdsRise1764103400000 } from './1764103400000-credit-ledger-ids-rise.js';
 import { AuditHeadLockedForUpdate1764103500000 } from './1764103500000-audit-head-locked-for-update.js';
+import { CreditDebitAtCommit1764103600000 } from './1764103600000-credit-debit-at-commit.js';
 
 /** Every migration, oldest first. Append new ones; never edit one that has been committed. */
 export const migrations = [
@@ -30,5 +31,5 @@ export const migrations = [
   HotRowsAuditAppend1764101100000, CompanyScanLeases1764101200000,
   CreditLedgerFilters1764102000000, AuditAppendClock1764102100000, AuditAppendAtCommit1764103000000, CreditDebitOneStatement1764103100000,
   InspectionVehicleOfCompany1764103200000, AuditJsonStringInlined1764103300000, CreditLedgerIdsRise1764103400000,
-  AuditHeadLockedForUpdate1764103500000,
+  AuditHeadLockedForUpdate1764103500000, CreditDebitAtCommit1764103600000,
 ];
