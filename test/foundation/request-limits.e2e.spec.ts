@@ -127,3 +127,44 @@ describe('The instance\'s budget of request-body bytes', () => {
     }, 5000, 'the budget to be released');
   });
 });
+
+describe('The budget of request-body bytes per client address', () => {
+  const PER_ADDRESS = 100_000;
+  let app: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    // requests arrive from 127.0.0.1, trusted as a proxy here, so X-Forwarded-For names the client
+    app = await startTestApp({ env: { MAX_INFLIGHT_BODY_BYTES_PER_IP: String(PER_ADDRESS), TRUST_PROXY: '127.0.0.1' } });
+    port = await listenOnLoopback(app);
+  });
+  afterAll(() => app.close());
+
+  /** The start of a `{"name":"xxx…"}` sign-up body of `length` bytes, `sent` of them written. */
+  const upload = (address: string, length: number, sent: number) =>
+    `POST /v1/auth/signup HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: ${address}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n{"name":"` +
+    'x'.repeat(sent - 9);
+
+  it('answers an address over its budget with 429 problem+json and closes that connection, while another address is still read', async () => {
+    const [first, second, other] = await Promise.all([openConnection(port), openConnection(port), openConnection(port)]);
+    first.socket.write(upload('203.0.113.7', 500_000, 90_000));
+    second.socket.write(upload('203.0.113.7', 500_000, 20_000));
+    other.socket.write(upload('198.51.100.9', 90_002, 90_000));
+    // whichever of the first address's two the server counted second is over its budget
+    const refused = await Promise.race([first.closed, second.closed]);
+    expect(refused.elapsedMs).toBeLessThan(3000);
+    const problem = expectRawProblem(refused.received, 429, 'rate_limited');
+    expect(problem.detail).toMatch(/too many request bodies/);
+    expect(parseResponse(refused.received).headers['retry-after']).toBe('1');
+    // the other address's bytes count against its own budget: its body is read to the end and answered
+    other.socket.end('"}');
+    expect(expectRawProblem((await other.closed).received, 400, 'validation_failed')).toBeTruthy();
+    first.socket.destroy();
+    second.socket.destroy();
+    // once they are gone, the first address may send a body of nearly its whole budget again
+    await waitFor(async () => {
+      const response = await app.http().post('/v1/auth/login').set('Content-Type', 'application/json').set('X-Forwarded-For', '203.0.113.7')
+        .send(JSON.stringify({ email: 'nobody@example.com', password: 'p'.repeat(PER_ADDRESS - 100) }));
+      return response.status !== 429;
+    }, 5000, 'the address budget to be released');
+  });
+});

@@ -107,6 +107,13 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1024) @Max(16 * 1024 * 1024 * 1024)
   MAX_INFLIGHT_BODY_BYTES = 512 * 1024 * 1024;
 
+  /**
+   * Of those, the bytes one client address may hold at once; past it → 429. Uploads stalled on purpose
+   * from one address then hold at most this much memory, whatever its connection cap allows.
+   */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(16 * 1024 * 1024 * 1024)
+  MAX_INFLIGHT_BODY_BYTES_PER_IP = 64 * 1024 * 1024;
+
   /** A request's headers and body must arrive within this time, else 408 and the connection is closed. */
   @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
   REQUEST_TIMEOUT_MS = 30_000;

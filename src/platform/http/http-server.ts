@@ -126,11 +126,11 @@ function frameworkError(error: Error): DomainError {
 export function hardenFastify(fastify: FastifyInstance, config: AppConfig): HostileBodyTarpit {
   // JSON only: other media types (text/plain included) → 415
   fastify.removeContentTypeParser(['application/json', 'text/plain']);
-  const budget = new BodyBudget(config.MAX_INFLIGHT_BODY_BYTES);
+  const budget = new BodyBudget(config.MAX_INFLIGHT_BODY_BYTES, config.MAX_INFLIGHT_BODY_BYTES_PER_IP);
   const tarpit = new HostileBodyTarpit(config.HOSTILE_BODY_DELAY_MS);
   // the payload stream itself (no parseAs): the reader refuses a too-large or too-deep body while it arrives
   fastify.addContentTypeParser('application/json', (request, payload, done) => {
-    readJsonBody(payload, request.headers, request.routeOptions.bodyLimit ?? config.BODY_LIMIT_BYTES, budget, done, (answer) =>
+    readJsonBody(payload, request.headers, request.routeOptions.bodyLimit ?? config.BODY_LIMIT_BYTES, budget, request.ip, done, (answer) =>
       tarpit.refuse(request.ip, request.raw.socket, answer),
     );
   });

@@ -8,23 +8,35 @@ type Done = (error: Error | null, body?: unknown) => void;
 type RefuseHostile = (answer: () => void) => void;
 
 /**
- * Request-body bytes the instance holds at once (received, not yet parsed), across every connection:
- * the per-address connection cap times the body limit alone would let many addresses hold gigabytes.
+ * Request-body bytes the instance holds at once (received, not yet parsed), across every connection and
+ * per client address: the per-address connection cap times the body limit alone would let one address
+ * hold a quarter of a gigabyte with stalled uploads, and many addresses gigabytes.
  */
 export class BodyBudget {
   private held = 0;
+  private readonly heldByAddress = new Map<string, number>();
 
-  constructor(readonly limit: number) {}
+  constructor(
+    readonly limit: number,
+    readonly limitPerAddress: number,
+  ) {}
 
-  /** Counts bytes in; false (and nothing counted) if they would take the instance over its limit. */
-  take(bytes: number): boolean {
-    if (this.held + bytes > this.limit) return false;
+  /** Counts bytes in; nothing counted and the budget it would break named if they would take the instance or the address over its limit. */
+  take(address: string, bytes: number): 'instance' | 'address' | undefined {
+    const ofAddress = this.heldByAddress.get(address) ?? 0;
+    if (ofAddress + bytes > this.limitPerAddress) return 'address';
+    if (this.held + bytes > this.limit) return 'instance';
     this.held += bytes;
-    return true;
+    this.heldByAddress.set(address, ofAddress + bytes);
+    return undefined;
   }
 
-  give(bytes: number): void {
+  give(address: string, bytes: number): void {
+    if (bytes === 0) return;
     this.held -= bytes;
+    const left = (this.heldByAddress.get(address) ?? 0) - bytes;
+    if (left > 0) this.heldByAddress.set(address, left);
+    else this.heldByAddress.delete(address);
   }
 
   get bytesHeld(): number {
@@ -34,7 +46,7 @@ export class BodyBudget {
 
 /**
  * Reads a JSON body chunk by chunk as it arrives: the body limit (a Content-Length over it refused
- * before a byte is read), the instance's body budget, and the nesting depth are enforced on every chunk,
+ * before a byte is read), the body budget (the instance's and `address`'s), and the nesting depth are enforced on every chunk,
  * so an over-large or too-deep body is refused as soon as it shows, not after the whole of it arrived.
  * Any refusal goes to `done`, whose reply Fastify sends with `Connection: close`: Node closes the
  * socket once the answer is written, and the rest of the body is never received. A client that goes
@@ -47,6 +59,7 @@ export function readJsonBody(
   headers: Record<string, unknown>,
   limit: number,
   budget: BodyBudget,
+  address: string,
   done: Done,
   refuseHostile: RefuseHostile = (answer) => answer(),
 ): void {
@@ -64,7 +77,7 @@ export function readJsonBody(
     payload.removeListener('data', onData);
     payload.removeListener('end', onEnd);
     payload.removeListener('error', onError);
-    budget.give(received);
+    budget.give(address, received);
     chunks = [];
     // the rest of a refused body is not read: Node closes the connection once the answer is written
     if (error) payload.pause();
@@ -78,8 +91,9 @@ export function readJsonBody(
       finish(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), undefined, true);
       return;
     }
-    if (!budget.take(bytes.length)) {
-      finish(overBudget());
+    const over = budget.take(address, bytes.length);
+    if (over) {
+      finish(over === 'address' ? overAddressBudget() : overBudget());
       return;
     }
     received += bytes.length;
@@ -116,6 +130,15 @@ export function readJsonBody(
   payload.on('end', onEnd);
   payload.on('error', onError);
   payload.resume();
+}
+
+function overAddressBudget(): DomainError {
+  return new DomainError(
+    'rate_limited',
+    'Your address is sending too many request bodies at once; the request had no effect. Retry it when the others have arrived.',
+    {},
+    { 'Retry-After': '1' },
+  );
 }
 
 function overBudget(): DomainError {
