@@ -14,7 +14,7 @@ const LIMITS = { userAgent: 512, path: 2048, idempotencyKey: 255, name: 200, ip:
 /**
  * Adds events to their company's hash chain. `append` stages the event in `audit_pending` in the open
  * transaction (or a new one); at COMMIT a deferred trigger (migration 1764103000000) runs the
- * `audit_append` function for it (migrations 1764102100000, 1764103500000): it locks the company's
+ * `audit_append` function for it (migrations 1764102100000, 1764103000000): it locks the company's
  * `audit_chain_heads` row FOR UPDATE (a writer that waited reads the head as the one before it
  * committed it), so writers of one company take turns and can never fork the chain, while other
  * companies lock other rows and do not wait. Because that happens inside the COMMIT, the lock is held

@@ -21,12 +21,12 @@ export interface DebitDraft {
 /** The debit and its ledger row, one statement (migration 1764103100000); no row when the balance is short. */
 const DEBIT_SQL = `SELECT balance, threshold AS "lowBalanceThreshold" FROM credit_debit($1, $2, $3, $4, $5::jsonb, $6)`;
 
-/** A debit staged for the COMMIT, which takes it (migration 1764103600000) or fails with DEBIT_REFUSED. */
+/** A debit staged for the COMMIT, which takes it (migration 1764103100000) or fails with DEBIT_REFUSED. */
 const STAGE_DEBIT_SQL = `
   INSERT INTO credit_pending (id, company_id, credits, reason, resource_id, actor, api_key_id)
   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`;
 
-/** How a COMMIT refuses a staged debit (SQLSTATEs of migration 1764103600000). */
+/** How a COMMIT refuses a staged debit (SQLSTATEs of migration 1764103100000). */
 export const DEBIT_REFUSED = { balanceShort: 'FG402', crossesLowBalance: 'FG201' } as const;
 
 /** The only way into the `credit_ledger` table: one row per change of a company's balance. */

@@ -1,10 +1,14 @@
 import { QueryFailedError } from 'typeorm';
 
+/** The database's error under a failed query (its SQLSTATE and constraint), if that is what `error` is. */
+function driverErrorOf(error: unknown): { code?: string; constraint?: string } | undefined {
+  return error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
+}
+
 /** True when a query failed with this SQLSTATE, on the named constraint if one is given. */
 function failedOn(error: unknown, sqlState: string, constraint: string | undefined): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const driverError = error.driverError as { code?: string; constraint?: string };
-  return driverError.code === sqlState && (!constraint || driverError.constraint === constraint);
+  const driverError = driverErrorOf(error);
+  return driverError?.code === sqlState && (!constraint || driverError.constraint === constraint);
 }
 
 /** True when a query (or a COMMIT) failed with this SQLSTATE. */
@@ -21,8 +25,7 @@ const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadloc
 
 /** True when a whole transaction failed on a serialisation failure or a deadlock (SQLSTATE 40001 / 40P01). */
 export function isRetryableTransactionFailure(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  return RETRYABLE.has((error.driverError as { code?: string }).code ?? '');
+  return RETRYABLE.has(driverErrorOf(error)?.code ?? '');
 }
 
 /** Attempts of a whole transaction before its serialisation or deadlock failure reaches the caller. */

@@ -16,12 +16,8 @@ import { CompanyScanLeases1764101200000 } from './1764101200000-company-scan-lea
 import { CreditLedgerFilters1764102000000 } from './1764102000000-credit-ledger-filters.js';
 import { AuditAppendClock1764102100000 } from './1764102100000-audit-append-clock.js';
 import { AuditAppendAtCommit1764103000000 } from './1764103000000-audit-append-at-commit.js';
-import { CreditDebitOneStatement1764103100000 } from './1764103100000-credit-debit-one-statement.js';
+import { CreditDebitAtCommit1764103100000 } from './1764103100000-credit-debit-at-commit.js';
 import { InspectionVehicleOfCompany1764103200000 } from './1764103200000-inspection-vehicle-of-company.js';
-import { AuditJsonStringInlined1764103300000 } from './1764103300000-audit-json-string-inlined.js';
-import { CreditLedgerIdsRise1764103400000 } from './1764103400000-credit-ledger-ids-rise.js';
-import { AuditHeadLockedForUpdate1764103500000 } from './1764103500000-audit-head-locked-for-update.js';
-import { CreditDebitAtCommit1764103600000 } from './1764103600000-credit-debit-at-commit.js';
 
 /** Every migration, oldest first. Append new ones; never edit one that has been committed. */
 export const migrations = [
@@ -29,7 +25,6 @@ export const migrations = [
   RefreshTokenKeyGeneration1763871300000, AuditGuard1763871900000,
   Contract111764100000000, LicenceCheckSource1764100100000, WebhookAttemptsInFlight1764100900000, AuditCheckpoints1764101000000,
   HotRowsAuditAppend1764101100000, CompanyScanLeases1764101200000,
-  CreditLedgerFilters1764102000000, AuditAppendClock1764102100000, AuditAppendAtCommit1764103000000, CreditDebitOneStatement1764103100000,
-  InspectionVehicleOfCompany1764103200000, AuditJsonStringInlined1764103300000, CreditLedgerIdsRise1764103400000,
-  AuditHeadLockedForUpdate1764103500000, CreditDebitAtCommit1764103600000,
+  CreditLedgerFilters1764102000000, AuditAppendClock1764102100000, AuditAppendAtCommit1764103000000, CreditDebitAtCommit1764103100000,
+  InspectionVehicleOfCompany1764103200000,
 ];
