@@ -1,7 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import type { PoolClient, QueryResultRow } from 'pg';
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, QueryFailedError, type QueryRunner, type Repository } from 'typeorm';
+import { RunScopedStorage } from '../async-context/run-scoped-storage.js';
 import { poolOf, queryPreparedOn, queryPreparedOnPool } from './pool.js';
 
 /**
@@ -12,7 +12,7 @@ import { poolOf, queryPreparedOn, queryPreparedOnPool } from './pool.js';
  */
 @Injectable()
 export class UnitOfWork {
-  private readonly current = new AsyncLocalStorage<OpenTransaction>();
+  private readonly current = new RunScopedStorage<OpenTransaction>();
 
   constructor(private readonly dataSource: DataSource) {}
 

@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
+import { RunScopedStorage } from '../async-context/run-scoped-storage.js';
 import type { CallInfo, Changes, OperationContext } from './operation.js';
 
 /**
@@ -8,7 +8,7 @@ import type { CallInfo, Changes, OperationContext } from './operation.js';
  */
 @Injectable()
 export class CurrentOperation {
-  private readonly current = new AsyncLocalStorage<OperationContext>();
+  private readonly current = new RunScopedStorage<OperationContext>();
 
   run<T>(operation: OperationContext, work: () => Promise<T>): Promise<T> {
     return this.current.run(operation, work);
