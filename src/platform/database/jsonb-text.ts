@@ -16,17 +16,26 @@ export function compactJsonbText(text: string): string {
   let from = 0;
   for (let at = 0; at < text.length; at++) {
     const code = text.charCodeAt(at);
-    if (code === QUOTE) {
-      for (at++; at < text.length; at++) {
-        const inside = text.charCodeAt(at);
-        if (inside === BACKSLASH) at++;
-        else if (inside === QUOTE) break;
-      }
-    } else if ((code === COMMA || code === COLON) && text.charCodeAt(at + 1) === SPACE) {
+    if (code === QUOTE) at = closingQuoteOf(text, at);
+    else if ((code === COMMA || code === COLON) && text.charCodeAt(at + 1) === SPACE) {
       out += text.slice(from, at + 1);
       from = at + 2;
       at++;
     }
   }
   return from === 0 ? text : out + text.slice(from);
+}
+
+/** Where the string opened at `opening` ends: found with indexOf, which is much faster than a loop over its characters. */
+function closingQuoteOf(text: string, opening: number): number {
+  let at = text.indexOf('"', opening + 1);
+  while (at !== -1 && isEscaped(text, at)) at = text.indexOf('"', at + 1);
+  return at === -1 ? text.length : at;
+}
+
+/** A quote is escaped when an odd number of backslashes precede it. */
+function isEscaped(text: string, at: number): boolean {
+  let backslashes = 0;
+  while (text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;
+  return backslashes % 2 === 1;
 }
