@@ -21,6 +21,7 @@ import { ProblemsModule } from './problems/problems.module.js';
 import { AppConfig } from './platform/config/app-config.js';
 import { DatabaseModule } from './platform/database/database.module.js';
 import { ProblemDetailsFilter } from './platform/http/problem-details.filter.js';
+import { ReadAheads } from './platform/http/read-ahead.js';
 import { RouteTable } from './platform/http/route-table.js';
 import { RequestValidationPipe } from './platform/http/validation.pipe.js';
 import { JobsModule } from './platform/jobs/jobs.module.js';
@@ -40,7 +41,7 @@ export interface AppModuleOptions {
   lifecycle: Lifecycle;
 }
 
-/** Configuration, logger, the route table and the instance's lifecycle, available everywhere (platform). */
+/** Configuration, logger, the route table, the instance's lifecycle and the routes' read-aheads, available everywhere (platform). */
 @Global()
 @Module({})
 class CoreModule {
@@ -52,8 +53,9 @@ class CoreModule {
         { provide: LOGGER, useValue: options.logger },
         { provide: RouteTable, useValue: options.routes },
         { provide: Lifecycle, useValue: options.lifecycle },
+        ReadAheads,
       ],
-      exports: [AppConfig, LOGGER, RouteTable, Lifecycle],
+      exports: [AppConfig, LOGGER, RouteTable, Lifecycle, ReadAheads],
     };
   }
 }

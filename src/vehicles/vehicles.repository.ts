@@ -12,6 +12,7 @@ export type { Vehicle };
 /** A vehicle row as stored, its DVLA and MOT data still PostgreSQL's jsonb text (not parsed). */
 export interface StoredVehicle {
   id: string;
+  company_id: string;
   registration: string;
   vin: string | null;
   nickname: string | null;
@@ -26,10 +27,10 @@ export interface StoredVehicle {
 }
 
 const STORED_VEHICLE_SQL = `
-  SELECT id, registration, vin, nickname, mileage, lookup_status, dvla::text AS dvla, mot_tests::text AS mot_tests,
+  SELECT id, company_id, registration, vin, nickname, mileage, lookup_status, dvla::text AS dvla, mot_tests::text AS mot_tests,
          looked_up_at, archived_at, created_at, updated_at
     FROM vehicles
-   WHERE company_id = $1 AND id = $2`;
+   WHERE id = $1`;
 
 const INSERT_ACTIVE_SQL = `
   INSERT INTO vehicles (id, company_id, registration, vin, nickname, mileage, lookup_status, dvla, mot_tests, looked_up_at)
@@ -53,10 +54,20 @@ export class VehiclesRepository extends TenantRepository<Vehicle> {
     });
   }
 
-  /** The hot read (`GET /v1/vehicles/{id}`): one prepared statement, the row as stored; else 404. */
-  async getStoredForCompany(companyId: string, id: string): Promise<StoredVehicle> {
-    const [row] = await this.uow.queryPrepared<StoredVehicle>('vehicle_for_company', STORED_VEHICLE_SQL, [companyId, id]);
-    if (!row) throw DomainError.notFound('Vehicle');
+  /**
+   * The hot read (`GET /v1/vehicles/{id}`): the row as stored, by one prepared statement, if the
+   * company's; else 404. `read` may be the same statement started before the caller was known
+   * (`readStoredById` through ReadAheads): the company is checked here either way.
+   */
+  async getStoredForCompany(companyId: string, id: string, read = this.readStoredById(id)): Promise<StoredVehicle> {
+    const row = await read;
+    if (row?.company_id !== companyId) throw DomainError.notFound('Vehicle');
+    return row;
+  }
+
+  /** The vehicle with this id, whichever company's: only for getStoredForCompany to check. */
+  async readStoredById(id: string): Promise<StoredVehicle | undefined> {
+    const [row] = await this.uow.queryPrepared<StoredVehicle>('vehicle_by_id', STORED_VEHICLE_SQL, [id]);
     return row;
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../identity/principal.js';
 import { DomainError } from '../platform/http/domain-error.js';
+import { isWellFormedId } from '../platform/http/id-param.pipe.js';
 import { mapPage } from '../platform/http/pagination/keyset.js';
 import type { JsonText } from '../platform/http/json-text.js';
 import type { Page } from '../platform/http/pagination/page-query.dto.js';
@@ -8,7 +9,7 @@ import { isUniqueViolation } from '../platform/database/pg-errors.js';
 import { type CreateVehicleRequest, type ListVehiclesQuery, type UpdateVehicleRequest, VehicleResponse } from './dto/vehicle.dto.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { type RegistrationLookup, VehicleLookupService } from './vehicle-lookup.service.js';
-import { type Vehicle, VehiclesRepository } from './vehicles.repository.js';
+import { type StoredVehicle, type Vehicle, VehiclesRepository } from './vehicles.repository.js';
 
 const ACTIVE_REGISTRATION_INDEX = 'vehicles_company_registration_active';
 
@@ -20,8 +21,14 @@ export class VehiclesService {
     private readonly uow: UnitOfWork,
   ) {}
 
-  async get(principal: Principal, vehicleId: string): Promise<JsonText> {
-    return VehicleResponse.json(await this.vehicles.getStoredForCompany(principal.companyId, vehicleId));
+  /** `GET /v1/vehicles/{id}`; `readAhead`, when given, is `readAhead(vehicleId)` started before the caller was known. */
+  async get(principal: Principal, vehicleId: string, readAhead?: Promise<StoredVehicle | undefined>): Promise<JsonText> {
+    return VehicleResponse.json(await this.vehicles.getStoredForCompany(principal.companyId, vehicleId, readAhead));
+  }
+
+  /** The read `get` answers from, started from the path alone (ReadAheads); none for an id that names nothing. */
+  readAhead(vehicleId: string): Promise<StoredVehicle | undefined> | undefined {
+    return isWellFormedId(vehicleId) ? this.vehicles.readStoredById(vehicleId) : undefined;
   }
 
   async list(principal: Principal, query: ListVehiclesQuery): Promise<Page<VehicleResponse>> {

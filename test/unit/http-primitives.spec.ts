@@ -3,6 +3,9 @@ import { requestIdFrom } from '../../src/platform/http/request-id.js';
 import { decodeCursor, encodeCursor } from '../../src/platform/http/pagination/keyset.js';
 import { redactUrl } from '../../src/platform/logging/logger.js';
 import { DomainError } from '../../src/platform/http/domain-error.js';
+import type { HttpAdapterHost } from '@nestjs/core';
+import { ReadAheads } from '../../src/platform/http/read-ahead.js';
+import { RouteTable } from '../../src/platform/http/route-table.js';
 
 describe(requestIdFrom.name, () => {
   it.each(['a', 'abc-DEF_123.4:5', 'x'.repeat(128)])('echoes the well-formed %s', (id) => {
@@ -52,5 +55,17 @@ describe(redactUrl.name, () => {
     ['/v1/health/live', '/v1/health/live'],
   ])('%s → %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
+  });
+});
+
+describe(ReadAheads.name, () => {
+  it('reads ahead only for a route that exists, under the method it is declared with', () => {
+    const routes = new RouteTable();
+    routes.add('GET', '/v1/things/:id');
+    routes.add('DELETE', '/v1/others/:id');
+    const readAheads = new ReadAheads({} as HttpAdapterHost, routes);
+    expect(() => readAheads.register('GET', '/v1/things/:id', () => undefined)).not.toThrow();
+    expect(() => readAheads.register('GET', '/v1/others/:id', () => undefined)).toThrow('No route GET /v1/others/:id');
+    expect(() => readAheads.register('GET', '/v1/thing/:id', () => undefined)).toThrow('No route GET /v1/thing/:id');
   });
 });

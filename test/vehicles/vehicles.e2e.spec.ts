@@ -182,6 +182,27 @@ describe('vehicles (simulated lookup)', () => {
       }
       expectProblem(await app.http().get(`/v1/vehicles/${randomUUID()}`).set(company.auth), 404, 'not_found');
     });
+
+    it('reads the row beside the credential check and answers only what the credential allows', async () => {
+      const [company, other] = [await newCompany(app), await newCompany(app)];
+      await enableApi(app, company);
+      await enableApi(app, other);
+      const vehicle = await newVehicle(app, company, { nickname: 'Only ours' });
+      const [ours, theirs, revoked] = [await newKey(app, company), await newKey(app, other), await newKey(app, company)];
+      await app.http().delete(`/v1/api-keys/${revoked.publicId}`).set(company.auth).expect(200);
+      const strip = ({ requestId: _requestId, instance: _instance, ...rest }: Record<string, unknown>) => rest;
+
+      const read = await app.http().get(`/v1/vehicles/${vehicle.id.toUpperCase()}`).set(ours.auth).expect(200);
+      expect(read.body).toMatchObject({ id: vehicle.id, nickname: 'Only ours' });
+      const foreign = expectProblem(await app.http().get(`/v1/vehicles/${vehicle.id}`).set(theirs.auth), 404, 'not_found');
+      expect(strip(foreign)).toEqual(strip(expectProblem(await app.http().get(`/v1/vehicles/${randomUUID()}`).set(theirs.auth), 404, 'not_found')));
+      const refusals = [
+        expectProblem(await app.http().get(`/v1/vehicles/${vehicle.id}`).set(revoked.auth), 401, 'api_key_revoked'),
+        expectProblem(await app.http().get(`/v1/vehicles/${vehicle.id}`).set('Authorization', 'Bearer vk_nosuchkey000_x'), 401, 'invalid_credentials'),
+        expectProblem(await app.http().get(`/v1/vehicles/${vehicle.id}`), 401, 'unauthenticated'),
+      ];
+      for (const refusal of refusals) expect(JSON.stringify(refusal)).not.toContain('Only ours');
+    });
   });
 
   describe('GET /v1/vehicles', () => {
