@@ -3,7 +3,6 @@ import { requestIdFrom } from '../../src/platform/http/request-id.js';
 import { decodeCursor, encodeCursor } from '../../src/platform/http/pagination/keyset.js';
 import { redactUrl } from '../../src/platform/logging/logger.js';
 import { DomainError } from '../../src/platform/http/domain-error.js';
-import type { HttpAdapterHost } from '@nestjs/core';
 import { ReadAheads } from '../../src/platform/http/read-ahead.js';
 import { RouteTable } from '../../src/platform/http/route-table.js';
 
@@ -63,7 +62,7 @@ describe(ReadAheads.name, () => {
     const routes = new RouteTable();
     routes.add('GET', '/v1/things/:id');
     routes.add('DELETE', '/v1/others/:id');
-    const readAheads = new ReadAheads({} as HttpAdapterHost, routes);
+    const readAheads = new ReadAheads(routes);
     expect(() => readAheads.register('GET', '/v1/things/:id', () => undefined)).not.toThrow();
     expect(() => readAheads.register('GET', '/v1/others/:id', () => undefined)).toThrow('No route GET /v1/others/:id');
     expect(() => readAheads.register('GET', '/v1/thing/:id', () => undefined)).toThrow('No route GET /v1/thing/:id');

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../../platform/http/domain-error.js';
+import { ReadAheads } from '../../platform/http/read-ahead.js';
 import { statusOfError } from '../../platform/http/problem-details.filter.js';
 import { callInfoOf, type OperationActor, OperationContext, routeResourceIdOf } from '../../platform/operations/operation.js';
 import { OperationSpecs } from '../../platform/operations/operation-specs.js';
@@ -26,8 +27,9 @@ export function credentialOf(authorization: string | undefined): string | undefi
 }
 
 /**
- * The one guard of every route: credential → principal (AuthenticationService) → the per-principal
- * rate limit → the route's access rule. A refusal of an @Audited operation by a known caller is
+ * The one guard of every route: credential → principal (AuthenticationService), with the route's
+ * read-ahead (ReadAheads) started beside that lookup → the per-principal rate limit → the route's
+ * access rule. A refusal of an @Audited operation by a known caller is
  * written to the audit log before it is answered.
  */
 @Injectable()
@@ -41,6 +43,7 @@ export class AuthenticationGuard implements CanActivate {
     private readonly specs: OperationSpecs,
     private readonly audit: AuditSink,
     private readonly throttles: Throttles,
+    private readonly readAheads: ReadAheads,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -54,6 +57,8 @@ export class AuthenticationGuard implements CanActivate {
       if (credential === undefined) {
         throw new DomainError('unauthenticated', 'This operation requires a bearer token.', {}, { 'WWW-Authenticate': 'Bearer' });
       }
+      // the route's record is read while the credential is (after the failure throttle: a flood of bad credentials reads nothing)
+      this.readAheads.start(request);
       const principal = await this.authentication.authenticate(credential, request.ip);
       request.user = principal;
       await this.applyRateLimit(principal, context.switchToHttp().getResponse<FastifyReply>());

@@ -1,6 +1,5 @@
-import { createParamDecorator, type ExecutionContext, Injectable, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { RouteTable } from './route-table.js';
 
 /** Starts reading a route's record from its path parameters alone; undefined when they name none. */
@@ -9,28 +8,18 @@ export type ReadAheadStarter = (params: Record<string, string>) => Promise<unkno
 const readsAhead = new WeakMap<FastifyRequest, Promise<unknown>>();
 
 /**
- * Hot reads answer one round trip sooner: the record a route will answer with is read as soon as the
- * request is routed, beside the credential check instead of after it. Nothing but the handler sees
- * the result, and the handler must treat it as read for nobody: a record of another company is
- * answered exactly as a missing one (repositories check the company, as they do in SQL elsewhere).
- * Only requests that present a credential read ahead; a refused one leaves its read unused.
+ * Hot reads answer one round trip sooner: the record a route will answer with is read beside the
+ * credential check instead of after it (the authentication guard starts it just before its database
+ * lookup, so only a request that presents a credential, from an address not over its failure
+ * throttle, reads ahead). Nothing but the handler sees the result, and the handler must treat it as
+ * read for nobody: a record of another company is answered exactly as a missing one (repositories
+ * check the company, as they do in SQL elsewhere). A refused request leaves its read unused.
  */
 @Injectable()
-export class ReadAheads implements OnModuleInit {
+export class ReadAheads {
   private readonly starters = new Map<string, ReadAheadStarter>();
 
-  constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    private readonly routes: RouteTable,
-  ) {}
-
-  onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onRequest', (request, _reply, done) => {
-      if (request.headers.authorization !== undefined && this.starters.size > 0) this.start(request);
-      done();
-    });
-  }
+  constructor(private readonly routes: RouteTable) {}
 
   /** Reads ahead for `method url` (a route pattern as declared, e.g. `/v1/vehicles/:id`). */
   register(method: 'GET', url: string, start: ReadAheadStarter): void {
@@ -38,7 +27,9 @@ export class ReadAheads implements OnModuleInit {
     this.starters.set(`${method} ${url}`, start);
   }
 
-  private start(request: FastifyRequest): void {
+  /** Starts the request's route's read, if it registered one. */
+  start(request: FastifyRequest): void {
+    if (this.starters.size === 0) return;
     const start = this.starters.get(`${request.method} ${request.routeOptions.url}`);
     const read = start?.(request.params as Record<string, string>);
     if (!read) return;
