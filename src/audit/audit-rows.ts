@@ -1,16 +1,14 @@
 import type { CanonicalEventInput } from '#audit-verify/chain.js';
 import type { ActorType, AuditOutcome } from './audit-chain.js';
+import { isoTimestampSql } from '../platform/database/iso-timestamp.js';
 import { csvField } from './csv.js';
-
-/** `occurred_at` exactly as `Date.toISOString()` writes it (UTC, milliseconds cut, as the driver's Date would). */
-const OCCURRED_AT_ISO = `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * The log as a chain-order scan (export, verify) reads it: each row an array of its columns' text, in
  * this order, straight from the driver (no type parsing, no entity, no object per row). The column list
  * and `chainedOfRow` must name every field `canonicalEvent` covers.
  */
-export const AUDIT_ROW_COLUMNS = `id, seq, ${OCCURRED_AT_ISO} AS occurred_at,
+export const AUDIT_ROW_COLUMNS = `id, seq, ${isoTimestampSql('occurred_at')} AS occurred_at,
   company_id, actor_type, actor_id, actor_name, actor_public_id, ip, user_agent, request_id, action, method, path, resource_type,
   resource_id, status, outcome, credits_spent, idempotency_key, prev_hash, hash, changes`;
 

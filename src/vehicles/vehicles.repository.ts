@@ -4,12 +4,13 @@ import { DomainError } from '../platform/http/domain-error.js';
 import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { TenantRepository } from '../platform/database/tenant-repository.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
+import { isoTimestampSql } from '../platform/database/iso-timestamp.js';
 import { newId } from '../platform/database/uuid-entity.js';
 import { type LookupStatus, Vehicle } from './vehicle.entity.js';
 
 export type { Vehicle };
 
-/** A vehicle row as stored, its DVLA and MOT data still PostgreSQL's jsonb text (not parsed). */
+/** A vehicle row as stored, its DVLA and MOT data still PostgreSQL's jsonb text (not parsed), its times ISO 8601 text. */
 export interface StoredVehicle {
   id: string;
   company_id: string;
@@ -20,15 +21,16 @@ export interface StoredVehicle {
   lookup_status: LookupStatus;
   dvla: string | null;
   mot_tests: string;
-  looked_up_at: Date | null;
-  archived_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
+  looked_up_at: string | null;
+  archived_at: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 const STORED_VEHICLE_SQL = `
   SELECT id, company_id, registration, vin, nickname, mileage, lookup_status, dvla::text AS dvla, mot_tests::text AS mot_tests,
-         looked_up_at, archived_at, created_at, updated_at
+         ${isoTimestampSql('looked_up_at')} AS looked_up_at, ${isoTimestampSql('archived_at')} AS archived_at,
+         ${isoTimestampSql('created_at')} AS created_at, ${isoTimestampSql('updated_at')} AS updated_at
     FROM vehicles
    WHERE id = $1`;
 

@@ -124,7 +124,7 @@ export class VehicleResponse {
   /** `JSON.stringify(of(vehicle))`, byte for byte, with the stored DVLA and MOT JSON passed through unparsed. */
   static json(vehicle: StoredVehicle): JsonText {
     const text = JSON.stringify;
-    const time = (date: Date | null) => (date ? `"${date.toISOString()}"` : 'null');
+    const time = (iso: string | null) => (iso === null ? 'null' : `"${iso}"`);
     return asJsonText(
       `{"id":${text(vehicle.id)},"registration":${text(vehicle.registration)},"vin":${text(vehicle.vin)},"nickname":${text(vehicle.nickname)},` +
         `"mileage":${text(vehicle.mileage)},"lookupStatus":${text(vehicle.lookup_status)},` +
