@@ -58,11 +58,11 @@ export class VehiclesRepository extends TenantRepository<Vehicle> {
 
   /**
    * The hot read (`GET /v1/vehicles/{id}`): the row as stored, by one prepared statement, if the
-   * company's; else 404. `read` may be the same statement started before the caller was known
+   * company's; else 404. `readAhead` is that statement already started before the caller was known
    * (`readStoredById` through ReadAheads): the company is checked here either way.
    */
-  async getStoredForCompany(companyId: string, id: string, read = this.readStoredById(id)): Promise<StoredVehicle> {
-    const row = await read;
+  async getStoredForCompany(companyId: string, id: string, readAhead?: Promise<StoredVehicle | undefined>): Promise<StoredVehicle> {
+    const row = await (readAhead ?? this.readStoredById(id));
     if (row?.company_id !== companyId) throw DomainError.notFound('Vehicle');
     return row;
   }
