@@ -38,7 +38,7 @@ export class AuditChainWriter {
   append(draft: AuditDraft): Promise<string> {
     return this.uow.run(async () => {
       const event = { ...bounded(draft), id: newId() };
-      await this.uow.queryPrepared('audit_stage', STAGE_SQL, [
+      await this.uow.stageForCommit('audit_stage', STAGE_SQL, [
         event.companyId, GENESIS_HASH, event.id, event.actor.type, event.actor.id, event.actor.name, event.actor.publicId ?? null,
         event.ip, event.userAgent, event.requestId, event.action, event.method, event.path, event.resourceType, event.resourceId,
         event.status, event.outcome, event.creditsSpent, event.idempotencyKey, event.changes ?? null,

@@ -74,7 +74,7 @@ export class CreditLedgerRepository extends TenantRepository<CreditLedgerEntry> 
    * cross the low-balance threshold.
    */
   async stageDebit(companyId: string, credits: number, draft: DebitDraft): Promise<void> {
-    await this.uow.queryPrepared('credit_stage_debit', STAGE_DEBIT_SQL, [
+    await this.uow.stageForCommit('credit_stage_debit', STAGE_DEBIT_SQL, [
       newId(), companyId, credits, draft.resource, draft.resourceId, JSON.stringify(draft.actor), draft.apiKeyId,
     ]);
   }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { QueryFailedError } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomersRepository } from '../../src/customers/customers.repository.js';
 import { type RepositoryContext, startRepositoryContext } from '../support/repositories.js';
@@ -60,5 +62,105 @@ describe('UnitOfWork.runDeferred', () => {
 
   it('commits nothing and answers the result when the work never queries', async () => {
     await expect(context.uow.runDeferred(() => Promise.resolve('pure compute'))).resolves.toBe('pure compute');
+  });
+
+  it('begins with its first hand-written statement: that statement and every later query are one transaction', async () => {
+    const txids = await context.uow.runDeferred(async () => {
+      const [first] = await context.uow.queryPrepared<{ txid: string }>('uow_test_txid', 'SELECT txid_current()::text AS txid', []);
+      const [again] = await context.uow.queryPrepared<{ txid: string }>('uow_test_txid', 'SELECT txid_current()::text AS txid', []);
+      const [typeorm] = await context.uow.manager.query<Array<{ txid: string }>>('SELECT txid_current()::text AS txid');
+      return [first.txid, again.txid, typeorm.txid];
+    });
+    expect(new Set(txids).size).toBe(1);
+  });
+});
+
+describe('UnitOfWork.stageForCommit', () => {
+  let context: RepositoryContext;
+  let customers: CustomersRepository;
+  /** A probe table of this run: what staged statements wrote, and whether the work could see it. */
+  const table = `uow_staged_${randomUUID().replaceAll('-', '')}`;
+  const stage = (batch: string, n: number | null) => context.uow.stageForCommit(`${table}_insert`, `INSERT INTO ${table} (batch, n) VALUES ($1, $2)`, [batch, n]);
+  const rowsOf = async (batch: string) =>
+    (await context.uow.manager.query<Array<{ n: number }>>(`SELECT n FROM ${table} WHERE batch = $1 ORDER BY seq`, [batch])).map((row) => row.n);
+  beforeAll(async () => {
+    context = await startRepositoryContext();
+    customers = context.get(CustomersRepository);
+    await context.uow.manager.query(`CREATE TABLE ${table} (seq serial PRIMARY KEY, batch text NOT NULL, n integer NOT NULL)`);
+  });
+  afterAll(async () => {
+    await context.uow.manager.query(`DROP TABLE ${table}`);
+    await context.close();
+  });
+
+  it('runs the staged statements at the COMMIT, after the work, in the order they were staged', async () => {
+    const batch = randomUUID();
+    const seenByWork = await context.uow.runDeferred(async () => {
+      await stage(batch, 1);
+      await stage(batch, 2);
+      const seen = await rowsOf(batch);
+      await stage(batch, 3);
+      return seen;
+    });
+    expect(seenByWork).toEqual([]);
+    expect(await rowsOf(batch)).toEqual([1, 2, 3]);
+  });
+
+  it('commits nothing of the work when a staged statement fails, and fails with that statement\'s error', async () => {
+    const company = await context.newCompany();
+    const batch = randomUUID();
+    let customerId = '';
+    const failure = await context.uow
+      .runDeferred(async () => {
+        customerId = await context.newCustomer(company);
+        await stage(batch, 1);
+        await stage(batch, null); // NOT NULL refuses it at the COMMIT
+      })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(QueryFailedError);
+    expect((failure as QueryFailedError & { driverError: { code?: string } }).driverError.code).toBe('23502');
+    expect(customerId).not.toBe('');
+    expect(await customers.findForCompany(company, customerId)).toBeNull();
+    expect(await rowsOf(batch)).toEqual([]);
+  });
+
+  it('refuses to report a transaction committed when one of its statements had failed and the work carried on', async () => {
+    const company = await context.newCompany();
+    let customerId = '';
+    const failure = await context.uow
+      .runDeferred(async () => {
+        customerId = await context.newCustomer(company);
+        await context.uow.queryPrepared('uow_test_divide', 'SELECT 1 / $1::int AS quotient', [0]).catch(() => undefined);
+      })
+      .catch((error: unknown) => error);
+    expect(String(failure)).toContain('COMMIT answered ROLLBACK');
+    expect(await customers.findForCompany(company, customerId)).toBeNull();
+  });
+
+  it('fails a staged statement sent after the transaction had failed, and commits nothing', async () => {
+    const batch = randomUUID();
+    const failure = await context.uow
+      .runDeferred(async () => {
+        await stage(batch, 1);
+        await context.uow.queryPrepared('uow_test_divide', 'SELECT 1 / $1::int AS quotient', [0]).catch(() => undefined);
+      })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(QueryFailedError);
+    expect((failure as QueryFailedError & { driverError: { code?: string } }).driverError.code).toBe('25P02');
+    expect(await rowsOf(batch)).toEqual([]);
+  });
+
+  it('runs at once, in the same transaction, where TypeORM commits (run)', async () => {
+    const batch = randomUUID();
+    const seenByWork = await context.uow.run(async () => {
+      await stage(batch, 7);
+      return rowsOf(batch);
+    });
+    expect(seenByWork).toEqual([7]);
+    expect(await rowsOf(batch)).toEqual([7]);
+  });
+
+  it('is refused outside a transaction', async () => {
+    await expect(stage(randomUUID(), 1)).rejects.toThrow('inside a transaction');
   });
 });

@@ -17,7 +17,9 @@ export function dataSourceOptions(url: string, poolSize: number): DataSourceOpti
     uuidExtension: 'pgcrypto',
     // A burst queues for a pooled connection rather than failing: 503 only after 15 s without one
     // (a database that is down refuses at once and answers 503 without waiting).
-    extra: { max: poolSize, connectionTimeoutMillis: 15_000 },
+    // Pipeline mode: a query is written at once, not after the one before it has answered, so a
+    // deferred transaction's BEGIN and COMMIT travel with its statements (queryPipelined).
+    extra: { max: poolSize, connectionTimeoutMillis: 15_000, pipeline: true },
     logging: false,
   };
 }

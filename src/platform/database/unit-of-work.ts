@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { PoolClient, QueryResultRow } from 'pg';
-import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, QueryFailedError, type QueryRunner, type Repository } from 'typeorm';
+import type { QueryResultRow } from 'pg';
+import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, QueryFailedError, type Repository } from 'typeorm';
 import { RunScopedStorage } from '../async-context/run-scoped-storage.js';
+import { connectionOf, DeferredTransaction } from './deferred-transaction.js';
 import { poolOf, queryPreparedOn, queryPreparedOnPool } from './pool.js';
 
 /**
@@ -31,58 +32,83 @@ export class UnitOfWork {
   /**
    * A hand-written query as a named prepared statement (parsed and planned once per connection), its
    * rows as pg returns them: the hot reads and writes. Inside an open transaction it runs on that
-   * transaction's connection (a deferred transaction begins first); outside one, on a pooled
-   * connection (queryPreparedOnPool). It fails with a QueryFailedError, as TypeORM's own queries do.
+   * transaction's connection (a deferred transaction's first one carries its BEGIN); outside one, on
+   * a pooled connection (queryPreparedOnPool). It fails with a QueryFailedError, as TypeORM's own
+   * queries do.
    */
   async queryPrepared<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
     const open = this.current.getStore();
-    const pool = poolOf(this.dataSource);
     try {
-      return open ? await queryPreparedOn<R>(pool, await open.connection(), name, text, values) : await queryPreparedOnPool<R>(pool, name, text, values);
+      return open ? await open.query<R>(name, text, values) : await queryPreparedOnPool<R>(poolOf(this.dataSource), name, text, values);
     } catch (error) {
-      throw error instanceof Error && !(error instanceof QueryFailedError) ? new QueryFailedError(text, values, error) : error;
+      throw asQueryFailed(error, text, values);
     }
+  }
+
+  /**
+   * A hand-written statement whose work belongs at COMMIT (staging a credit debit or an audit event
+   * for the deferred triggers that take them there). In a deferred transaction it is held back and
+   * sent with the COMMIT, in its round trip; in any other, it runs now. Its failure fails the commit.
+   */
+  async stageForCommit(name: string, text: string, values: unknown[]): Promise<void> {
+    const open = this.current.getStore();
+    if (!open) throw new Error('stageForCommit runs inside a transaction');
+    if (open.deferred) return open.deferred.stageForCommit({ name, text, values });
+    await this.queryPrepared(name, text, values);
   }
 
   /** Runs `work` in a transaction, joining the one already open in this async context. */
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const open = this.current.getStore();
     if (open) return work(open.manager);
-    return this.dataSource.transaction((manager) => this.current.run(begun(manager), () => work(manager)));
+    return this.dataSource.transaction((manager) => this.current.run(this.begun(manager), () => work(manager)));
   }
 
   /**
-   * Like `run()`, but the transaction begins at its first query: until then no connection is taken,
-   * so slow work before it (an upstream lookup, password hashing, DNS) blocks no one. Work that
-   * never queries commits nothing.
+   * Like `run()`, but the transaction begins at its first query, and its BEGIN and COMMIT travel with
+   * statements (DeferredTransaction): until then no connection is taken, so slow work before it (an
+   * upstream lookup, password hashing, DNS) blocks no one. Work that never queries commits nothing.
    */
   async runDeferred<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const open = this.current.getStore();
     if (open) return work(open.manager);
     const runner = this.dataSource.createQueryRunner();
-    const { hasBegun, begin } = beginOnFirstQuery(runner);
-    const connection = async () => {
-      await begin();
-      return connectionOf(runner);
+    const deferred = new DeferredTransaction(runner, poolOf(this.dataSource));
+    const transaction: OpenTransaction = {
+      manager: runner.manager,
+      hasBegun: () => deferred.hasBegun(),
+      query: (name, text, values) => deferred.query(name, text, values),
+      deferred,
     };
     try {
-      const result = await this.current.run({ manager: runner.manager, hasBegun, connection }, () => work(runner.manager));
-      if (hasBegun()) await runner.commitTransaction();
+      const result = await this.current.run(transaction, () => work(runner.manager));
+      await deferred.commit().catch((error: unknown) => {
+        throw asQueryFailed(error, 'COMMIT', []);
+      });
       return result;
     } catch (error) {
-      if (hasBegun() && !runner.isReleased) await runner.rollbackTransaction().catch(() => undefined);
+      await deferred.rollback();
       throw error;
     } finally {
-      markEnded(runner);
-      await runner.release();
+      await deferred.release();
     }
   }
 
   /** Runs `work` in a new transaction of its own, even inside another (e.g. recording a denial). */
   runDetached<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.current.exit(() =>
-      this.dataSource.transaction((manager) => this.current.run(begun(manager), () => work(manager))),
+      this.dataSource.transaction((manager) => this.current.run(this.begun(manager), () => work(manager))),
     );
+  }
+
+  /** A transaction TypeORM began and will commit (`run`, `runDetached`). */
+  private begun(manager: EntityManager): OpenTransaction {
+    const pool = poolOf(this.dataSource);
+    return {
+      manager,
+      hasBegun: () => true,
+      query: async (name, text, values) => queryPreparedOn(pool, await connectionOf(manager.queryRunner!), name, text, values),
+    };
   }
 
   /**
@@ -100,37 +126,15 @@ export class UnitOfWork {
 
 interface OpenTransaction {
   manager: EntityManager;
-  /** Whether BEGIN has been sent (a deferred transaction sends it at its first query). */
+  /** Whether BEGIN has been sent (a deferred transaction sends it with its first query). */
   hasBegun: () => boolean;
-  /** The transaction's own pg connection, BEGIN sent. */
-  connection: () => Promise<PoolClient>;
+  /** A prepared statement on the transaction's own connection. */
+  query: <R extends QueryResultRow>(name: string, text: string, values: unknown[]) => Promise<R[]>;
+  /** Set when UnitOfWork sends the COMMIT itself (runDeferred), so statements can be staged for it. */
+  deferred?: DeferredTransaction;
 }
 
-const begun = (manager: EntityManager): OpenTransaction => ({ manager, hasBegun: () => true, connection: () => connectionOf(manager.queryRunner!) });
-
-/** The pg connection under a TypeORM query runner (connected on first use). */
-const connectionOf = (runner: QueryRunner): Promise<PoolClient> => runner.connect() as Promise<PoolClient>;
-
-/**
- * Makes `runner` behave as if its transaction were open (so TypeORM's own writes never open and
- * commit one of their own) while sending `START TRANSACTION` only before its first query.
- * Answers whether it has begun, and how to begin it without a query of the runner's.
- */
-function beginOnFirstQuery(runner: QueryRunner): { hasBegun: () => boolean; begin: () => Promise<unknown> } {
-  const query = runner.query.bind(runner);
-  let started: Promise<unknown> | undefined;
-  const begin = () => (started ??= query('START TRANSACTION'));
-  setTransactionState(runner, true);
-  runner.query = ((sql: string, parameters?: unknown[], structured?: boolean) =>
-    begin().then(() => query(sql, parameters, structured as true))) as QueryRunner['query'];
-  return { hasBegun: () => started !== undefined, begin };
-}
-
-/** After a deferred transaction that never began, release() must not think one is open. */
-function markEnded(runner: QueryRunner): void {
-  setTransactionState(runner, false);
-}
-
-function setTransactionState(runner: QueryRunner, active: boolean): void {
-  Object.assign(runner, { isTransactionActive: active, transactionDepth: active ? 1 : 0 });
+/** A driver error as TypeORM's own queries fail: a QueryFailedError naming the statement. */
+function asQueryFailed(error: unknown, text: string, values: unknown[]): unknown {
+  return error instanceof Error && !(error instanceof QueryFailedError) ? new QueryFailedError(text, values, error) : error;
 }
