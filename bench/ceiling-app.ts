@@ -7,7 +7,11 @@
  * - `GET /rows/:id`: one `SELECT … WHERE id = $1` by primary key on a vehicles-shaped table, row as JSON.
  * - `POST /rows` `{registration}`: BEGIN, INSERT one vehicle-sized row (the template's DVLA/MOT data),
  *   COMMIT → 201 with the row. The table has the service's vehicle indexes (unique active registration).
- * - `POST /template`: set-up only; the DVLA/MOT payload of a real vehicle, so rows are the service's size.
+ * - `POST /audited-rows` `{registration}`: the same with its audit event: BEGIN, INSERT, the service's own
+ *   `audit_append` (its chained SHA-256 on `audit_events` and its indexes, the company's chain head locked
+ *   to COMMIT), COMMIT. Informational: what auditing a write costs the database, without the service.
+ * - `POST /template`: set-up only; the DVLA/MOT payload of a real vehicle, so rows are the service's size,
+ *   and the company whose audit chain the audited rows join (its own, not the measured company's).
  *
  * Env: PORT, DB_POOL_SIZE (default 10, the service's default), and DATABASE_URL; without it, an embedded
  * PGlite in DATA_DIR served over pglite-socket (with the same protocol-sequence patch the service uses)
@@ -51,7 +55,13 @@ const SCHEMA = [
 interface Template {
   dvla: unknown;
   motTests: unknown;
+  auditCompanyId?: string;
+  genesisHash?: string;
 }
+
+/** `audit_append` as the service's migrations define it: the event's fields, each as the service passes them. */
+const AUDIT_APPEND = `SELECT audit_append($1, $2, $3, 'api_key', $4, 'ceiling key', 'fg_ceiling', '127.0.0.1', 'autocannon',
+  $5, 'vehicle.create', 'POST', '/audited-rows', 'vehicle', $6, 201, 'success', 0, NULL, NULL)`;
 
 @Controller()
 class CeilingController {
@@ -73,15 +83,30 @@ class CeilingController {
 
   @Post('rows')
   @HttpCode(201)
-  async create(@Body() body: { registration: string }): Promise<unknown> {
+  create(@Body() body: { registration: string }): Promise<unknown> {
+    return this.insert(body.registration, false);
+  }
+
+  @Post('audited-rows')
+  @HttpCode(201)
+  createAudited(@Body() body: { registration: string }): Promise<unknown> {
+    return this.insert(body.registration, true);
+  }
+
+  private async insert(registration: string, audited: boolean): Promise<unknown> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      const id = randomUUID();
       const { rows } = await client.query(
         `INSERT INTO bench_ceiling.vehicles (id, company_id, registration, lookup_status, dvla, mot_tests, looked_up_at)
          VALUES ($1, $2, $3, 'complete', $4, $5, now()) RETURNING ${COLUMNS}`,
-        [randomUUID(), COMPANY_ID, body.registration, JSON.stringify(this.template.dvla), JSON.stringify(this.template.motTests)],
+        [id, COMPANY_ID, registration, JSON.stringify(this.template.dvla), JSON.stringify(this.template.motTests)],
       );
+      if (audited) {
+        const { auditCompanyId, genesisHash } = this.template;
+        await client.query(AUDIT_APPEND, [auditCompanyId, genesisHash, randomUUID(), randomUUID(), randomUUID(), id]);
+      }
       await client.query('COMMIT');
       return rows[0];
     } catch (error) {
@@ -95,7 +120,7 @@ class CeilingController {
   @Post('template')
   @HttpCode(204)
   setTemplate(@Body() body: Template): void {
-    this.template = { dvla: body.dvla ?? null, motTests: body.motTests ?? [] };
+    this.template = { dvla: body.dvla ?? null, motTests: body.motTests ?? [], auditCompanyId: body.auditCompanyId, genesisHash: body.genesisHash };
   }
 }
 

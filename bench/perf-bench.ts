@@ -19,7 +19,7 @@
  * (default 10, for the service and the ceiling alike), BENCH_DATABASE_URL, BENCH_SERVER_MAIN (default
  * dist/src/main.js), BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the
  * service), BENCH_PROFILE (a scenario key such as postgres:read-key-32: only that one scenario runs, for
- * profiling).
+ * profiling), BENCH_RATE (requests/s per load: CPU per request compared below saturation, for A/B runs).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomInt } from 'node:crypto';
@@ -31,6 +31,7 @@ import { freePort, startPrivateCluster } from './private-cluster.js';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { LoadResult, LoadSpec } from './perf-cannon.js';
+import { GENESIS_HASH } from '../src/audit/audit-chain.js';
 
 const execFileAsync = promisify(execFile);
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -254,7 +255,11 @@ async function setUp(service: string, ceiling: string): Promise<Fixture> {
   const created = await call<{ id: string }>(service, 'POST', '/v1/vehicles', { registration: 'BE24NCH', mileage: 12_000 }, key.fullApiKey);
   const vehicle = await call<{ dvla: unknown; motTests: unknown; lookupStatus: string }>(service, 'GET', `/v1/vehicles/${created.id}`, undefined, key.fullApiKey);
   console.error(`set-up vehicle ${created.id}: lookup ${vehicle.lookupStatus}, ${JSON.stringify(vehicle).length} bytes of JSON`);
-  await call(ceiling, 'POST', '/template', { dvla: vehicle.dvla, motTests: vehicle.motTests });
+  // the audited ceiling's events join a company of their own: the measured company's log stays the service's
+  const ceilingCompany = await call<{ company: { id: string } }>(service, 'POST', '/v1/auth/signup', {
+    companyName: 'Perf Bench Ceiling', name: 'Ceiling Owner', email: `perf-ceiling-${Date.now()}-${randomInt(1e9)}@example.co.uk`, password: PASSWORD,
+  });
+  await call(ceiling, 'POST', '/template', { dvla: vehicle.dvla, motTests: vehicle.motTests, auditCompanyId: ceilingCompany.company.id, genesisHash: GENESIS_HASH });
   const row = await call<{ id: string }>(ceiling, 'POST', '/rows', { registration: setupRegistration() });
   return { companyId: signup.company.id, userToken, apiKey: key.fullApiKey, vehicleId: created.id, ceilingRowId: row.id };
 }
@@ -434,6 +439,7 @@ async function benchDatabase(database: Database, databaseUrl: string | undefined
     if (database === 'postgres') {
       groups.push([
         { key: key('insert'), spec: post(`${ceiling.base}/rows`, {}, 'registration') },
+        { key: key('audited-insert'), spec: post(`${ceiling.base}/audited-rows`, {}, 'registration') },
         { key: key('create-vehicle'), spec: post(`${service.base}/v1/vehicles`, {}, 'registration', fixture.apiKey) },
         { key: key('create-inspection'), spec: post(`${service.base}/v1/inspections`, inspection, 'static', fixture.apiKey) },
       ]);
@@ -535,6 +541,9 @@ function lines(result: DatabaseResult): Line[] {
   const vehicles = m('create-vehicle');
   const vehiclesRatio = ratio(vehicles, insert);
   row('`POST /v1/vehicles` (API key) ÷ write ceiling', vehicles, vehiclesRatio, '≥ 0.5', vehiclesRatio === undefined ? undefined : vehiclesRatio >= 0.5, 32);
+  const audited = m('audited-insert');
+  row('the same with its audit event (`audit_append`) before COMMIT (audited write ceiling)', audited, undefined, '—', undefined, 32);
+  row('`POST /v1/vehicles` ÷ audited write ceiling', vehicles, ratio(vehicles, audited), '—', undefined, 32);
   const insert1 = m('insert-1');
   row('write ceiling, 1 connection', insert1, undefined, '—', undefined, 1);
   row('`POST /v1/vehicles`, 1 connection: latency ÷ write ceiling latency', m('create-vehicle-1'), latency(m('create-vehicle-1'), insert1), '—', undefined, 1);

@@ -60,9 +60,12 @@ function registration(): string {
 
 const statuses: Record<string, number> = {};
 const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+// BENCH_RATE: requests per second for the whole load, below saturation (CPU per request compared without contention)
+const rate = Number(process.env.BENCH_RATE ?? 0);
 const instance = autocannon({
   url: spec.url,
   connections: spec.connections,
+  ...(rate > 0 ? { overallRate: rate } : {}),
   duration: spec.duration,
   method: spec.method,
   headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...spec.headers },
