@@ -50,6 +50,8 @@ const SCHEMA = [
   'CREATE UNIQUE INDEX IF NOT EXISTS ceiling_vehicles_registration_active ON bench_ceiling.vehicles (company_id, registration) WHERE archived_at IS NULL',
   'CREATE INDEX IF NOT EXISTS ceiling_vehicles_company ON bench_ceiling.vehicles (company_id, id)',
   'CREATE INDEX IF NOT EXISTS ceiling_vehicles_company_registration ON bench_ceiling.vehicles (company_id, registration, id)',
+  // a run's registrations are those of the run before on a reused database (BENCH_DATABASE_URL): start empty
+  'TRUNCATE bench_ceiling.vehicles',
 ];
 
 interface Template {
