@@ -1,6 +1,6 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import type { QueryRunner } from 'typeorm';
-import { queryPipelined, queryPreparedOn, type Statement, type StatementResult } from './pool.js';
+import type { EntityManager, QueryRunner } from 'typeorm';
+import { type PreparedStatement, queryPipelined, queryPreparedOn, type Statement, type StatementResult } from './pool.js';
 
 const BEGIN: Statement = { text: 'START TRANSACTION' };
 const COMMIT: Statement = { text: 'COMMIT' };
@@ -30,6 +30,11 @@ export class DeferredTransaction {
       this.begin().then(() => this.runnerQuery(sql, parameters, structured as true))) as QueryRunner['query'];
   }
 
+  /** TypeORM's manager on this transaction's runner. */
+  get manager(): EntityManager {
+    return this.runner.manager;
+  }
+
   /** Whether BEGIN has been sent. */
   hasBegun(): boolean {
     return this.started !== undefined;
@@ -49,7 +54,7 @@ export class DeferredTransaction {
   }
 
   /** Holds `statement` back to run just before the COMMIT, in its round trip: if it fails, nothing commits. */
-  stageForCommit(statement: Statement): void {
+  stageForCommit(statement: PreparedStatement): void {
     this.staged.push(statement);
   }
 

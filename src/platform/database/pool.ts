@@ -67,6 +67,9 @@ export interface Statement {
   values?: unknown[];
 }
 
+/** A statement of the write path: always prepared by name, always with its values. */
+export type PreparedStatement = Required<Statement>;
+
 /** What a pipelined statement answered: its rows and command tag (`COMMIT`, or `ROLLBACK` for a transaction that had failed). */
 export interface StatementResult<R extends QueryResultRow = QueryResultRow> {
   rows: R[];

@@ -3,7 +3,7 @@ import type { QueryResultRow } from 'pg';
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, QueryFailedError, type Repository } from 'typeorm';
 import { RunScopedStorage } from '../async-context/run-scoped-storage.js';
 import { connectionOf, DeferredTransaction } from './deferred-transaction.js';
-import { poolOf, queryPreparedOn, queryPreparedOnPool } from './pool.js';
+import { poolOf, type PreparedStatement, queryPreparedOn, queryPreparedOnPool } from './pool.js';
 
 /**
  * The owner of transactions. Code that runs inside `run()` (including everything a request handler
@@ -53,8 +53,11 @@ export class UnitOfWork {
   async stageForCommit(name: string, text: string, values: unknown[]): Promise<void> {
     const open = this.current.getStore();
     if (!open) throw new Error('stageForCommit runs inside a transaction');
-    if (open.deferred) return open.deferred.stageForCommit({ name, text, values });
-    await this.queryPrepared(name, text, values);
+    try {
+      await open.stageForCommit({ name, text, values });
+    } catch (error) {
+      throw asQueryFailed(error, text, values);
+    }
   }
 
   /** Runs `work` in a transaction, joining the one already open in this async context. */
@@ -74,14 +77,8 @@ export class UnitOfWork {
     if (open) return work(open.manager);
     const runner = this.dataSource.createQueryRunner();
     const deferred = new DeferredTransaction(runner, poolOf(this.dataSource));
-    const transaction: OpenTransaction = {
-      manager: runner.manager,
-      hasBegun: () => deferred.hasBegun(),
-      query: (name, text, values) => deferred.query(name, text, values),
-      deferred,
-    };
     try {
-      const result = await this.current.run(transaction, () => work(runner.manager));
+      const result = await this.current.run(deferred, () => work(runner.manager));
       await deferred.commit().catch((error: unknown) => {
         throw asQueryFailed(error, 'COMMIT', []);
       });
@@ -104,10 +101,13 @@ export class UnitOfWork {
   /** A transaction TypeORM began and will commit (`run`, `runDetached`). */
   private begun(manager: EntityManager): OpenTransaction {
     const pool = poolOf(this.dataSource);
+    const query: OpenTransaction['query'] = async (name, text, values) => queryPreparedOn(pool, await connectionOf(manager.queryRunner!), name, text, values);
     return {
       manager,
       hasBegun: () => true,
-      query: async (name, text, values) => queryPreparedOn(pool, await connectionOf(manager.queryRunner!), name, text, values),
+      query,
+      // its deferred trigger takes the staged row at TypeORM's COMMIT all the same
+      stageForCommit: async ({ name, text, values }) => void (await query(name, text, values)),
     };
   }
 
@@ -130,8 +130,8 @@ interface OpenTransaction {
   hasBegun: () => boolean;
   /** A prepared statement on the transaction's own connection. */
   query: <R extends QueryResultRow>(name: string, text: string, values: unknown[]) => Promise<R[]>;
-  /** Set when UnitOfWork sends the COMMIT itself (runDeferred), so statements can be staged for it. */
-  deferred?: DeferredTransaction;
+  /** A statement whose work belongs at COMMIT: held back to travel with it (DeferredTransaction), or run now. */
+  stageForCommit: (statement: PreparedStatement) => void | Promise<void>;
 }
 
 /** A driver error as TypeORM's own queries fail: a QueryFailedError naming the statement. */
