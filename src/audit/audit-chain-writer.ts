@@ -22,10 +22,10 @@ const LIMITS = { userAgent: 512, path: 2048, idempotencyKey: 255, name: 200, ip:
  * event's time once it holds the head and computes the hash of tools/audit-verify/lib/chain.js in SQL
  * from exactly the values given here (test/audit/audit-chain.spec.ts holds the two to the same bytes).
  *
- * Lock order (docs/ARCHITECTURE.md): the company row BEFORE the chain head. `audit_append` reads the
- * company row `FOR KEY SHARE` first — the lock the `audit_events` foreign key would take anyway, only
- * earlier — so a write that locked the company row (team changes, credit debits) and a write that did
- * not both take company → head, and neither can wait for the other in a cycle.
+ * Lock order (docs/ARCHITECTURE.md): the company row BEFORE the chain head. `audit_append` locks the
+ * head alone (migration 1764103300000: a company's records check it without a lock), so a write that
+ * locked the company row (team changes, credit debits) still took it before the head, and one that did
+ * not never locks it: neither can wait for the other in a cycle.
  */
 @Injectable()
 export class AuditChainWriter {

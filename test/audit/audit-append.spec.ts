@@ -134,6 +134,18 @@ describe('audit_append at COMMIT (one deferred trigger)', () => {
     expect((await storedOf(companyId)).map((row) => Number(row.seq))).toEqual(embedded ? [1] : [1, 2]);
   });
 
+  it("appends without locking the company's row: the head it locks exists only for a company that exists", async () => {
+    const companyId = await context.newCompany();
+    for (const requestId of ['makes-the-head', 'finds-the-head']) {
+      await context.uow.run(async () => {
+        await writer.append(draft(companyId, { requestId }));
+        await context.uow.manager.query('SET CONSTRAINTS audit_pending_append IMMEDIATE'); // the append, now
+        expect(await context.companyRowLockedHere(companyId)).toBe(false);
+      });
+    }
+    expect((await storedOf(companyId)).map((row) => Number(row.seq))).toEqual([1, 2]);
+  });
+
   it('refuses an event of a company that does not exist, storing nothing', async () => {
     await expect(writer.append(draft('019a0000-0000-7000-8000-0000000000ff'))).rejects.toThrow(/no company/);
     expect(await pendingCount()).toBe(0);

@@ -26,6 +26,8 @@ export interface RepositoryContext {
   newVehicle(companyId: string): Promise<string>;
   /** A new customer of the company, for records that refer to one. */
   newCustomer(companyId: string): Promise<string>;
+  /** Whether the open transaction has locked the company's row (its xmax is this transaction's id). */
+  companyRowLockedHere(companyId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,8 @@ export async function startRepositoryContext(): Promise<RepositoryContext> {
       (await vehicles.save(vehicles.create({ companyId, registration: uniqueRegistration(), vin: null, nickname: null, mileage: null, archivedAt: null, lookupStatus: 'complete' }))).id,
     newCustomer: async (companyId) =>
       (await customers.save(customers.create({ companyId, name: 'Jo Bloggs', email: null, phone: null, address: null, dateOfBirth: null, licence: null, latestLicenceCheck: null }))).id,
+    companyRowLockedHere: async (companyId) =>
+      (await uow.manager.query<Array<{ locked: boolean }>>('SELECT xmax = pg_current_xact_id()::xid AS locked FROM companies WHERE id = $1', [companyId]))[0].locked,
     close: app.close,
   };
 }

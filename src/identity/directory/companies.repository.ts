@@ -21,8 +21,8 @@ export class CompaniesRepository {
 
   /**
    * Holds the company's row until the transaction ends: serialises changes to its team and its
-   * credit spenders (like a debit's UPDATE does). NO KEY UPDATE: without conflicting with the KEY
-   * SHARE locks that other writes' foreign keys hold on the row.
+   * credit spenders (like a debit's UPDATE does). NO KEY UPDATE: the weakest lock that does (the key
+   * never changes: migration 1764103300000).
    */
   async lock(companyId: string): Promise<void> {
     await this.uow.repository(Company).findOne({ where: { id: companyId }, lock: { mode: 'for_no_key_update' } });

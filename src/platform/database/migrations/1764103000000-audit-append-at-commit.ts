@@ -6,14 +6,14 @@ const APPEND_PARAMETERS = `p_company_id uuid, p_genesis_hash text, p_id text,
         p_resource_type text, p_resource_id text, p_status integer, p_outcome text, p_credits_spent integer,
         p_idempotency_key text, p_changes text`;
 
-const APPEND_SIGNATURE = 'uuid, text, text, text, text, text, text, text, text, text, text, text, text, text, text, integer, text, integer, text, text';
+export const APPEND_SIGNATURE = 'uuid, text, text, text, text, text, text, text, text, text, text, text, text, text, text, integer, text, integer, text, text';
 
 const APPEND_ARGUMENTS = `NEW.company_id, NEW.genesis_hash, NEW.id::text, NEW.actor_type, NEW.actor_id, NEW.actor_name,
   NEW.actor_public_id, NEW.ip, NEW.user_agent, NEW.request_id, NEW.action, NEW.method, NEW.path, NEW.resource_type,
   NEW.resource_id, NEW.status, NEW.outcome, NEW.credits_spent, NEW.idempotency_key, NEW.changes`;
 
 /** Locks the head the new way: the company row FOR KEY SHARE, then the head FOR UPDATE (made at the company's first event). */
-const LOCK_FOR_UPDATE = `
+export const LOCK_FOR_UPDATE = `
         PERFORM 1 FROM companies c WHERE c.id = p_company_id FOR KEY SHARE;
         IF NOT FOUND THEN
           RAISE EXCEPTION 'audit_append: no company %', p_company_id USING ERRCODE = 'foreign_key_violation';
@@ -74,7 +74,7 @@ const APPEND_AT_HEAD = `
 `;
 
 /** `audit_append` as a scalar function (its seq) or, as migration 1764102100000 made it, a set-returning one (seq, occurred_at). */
-function appendFunction(lock: string, returns: 'seq' | 'table'): string {
+export function appendFunction(lock: string, returns: 'seq' | 'table'): string {
   return `
       CREATE FUNCTION audit_append(${APPEND_PARAMETERS})
       RETURNS ${returns === 'seq' ? 'bigint' : 'TABLE (seq bigint, occurred_at timestamptz)'} LANGUAGE plpgsql AS $$

@@ -18,6 +18,7 @@ import { AuditAppendClock1764102100000 } from './1764102100000-audit-append-cloc
 import { AuditAppendAtCommit1764103000000 } from './1764103000000-audit-append-at-commit.js';
 import { CreditDebitAtCommit1764103100000 } from './1764103100000-credit-debit-at-commit.js';
 import { InspectionVehicleOfCompany1764103200000 } from './1764103200000-inspection-vehicle-of-company.js';
+import { CompanyReferencesUnlocked1764103300000 } from './1764103300000-company-references-unlocked.js';
 
 /** Every migration, oldest first. Append new ones; never edit one that has been committed. */
 export const migrations = [
@@ -26,5 +27,5 @@ export const migrations = [
   Contract111764100000000, LicenceCheckSource1764100100000, WebhookAttemptsInFlight1764100900000, AuditCheckpoints1764101000000,
   HotRowsAuditAppend1764101100000, CompanyScanLeases1764101200000,
   CreditLedgerFilters1764102000000, AuditAppendClock1764102100000, AuditAppendAtCommit1764103000000, CreditDebitAtCommit1764103100000,
-  InspectionVehicleOfCompany1764103200000,
+  InspectionVehicleOfCompany1764103200000, CompanyReferencesUnlocked1764103300000,
 ];
