@@ -7,6 +7,7 @@ import { type AuditEventBody } from '../support/audit.js';
 import { formatApiKey, newSecret } from '../../src/identity/api-keys/api-key-format.js';
 import { expectProblem, newCompany, newTeamMember, PASSWORD, type SignedUp } from '../support/factories.js';
 import { enableApi, keyAuth, newKey } from '../support/keys.js';
+import { inRolledBackTransaction } from '../support/rolled-back.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('audit log integrity', () => {
@@ -54,15 +55,8 @@ describe('audit log integrity', () => {
     });
 
     it('refuses TRUNCATE', async () => {
-      // inside a transaction that is rolled back whatever happens: never a real truncate of a shared table
-      const runner = app.dataSource.createQueryRunner();
-      await runner.startTransaction();
-      try {
-        await expect(runner.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only: TRUNCATE refused/);
-      } finally {
-        await runner.rollbackTransaction();
-        await runner.release();
-      }
+      await inRolledBackTransaction(app.dataSource, (runner) =>
+        expect(runner.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only: TRUNCATE refused/));
       expect((await events(company)).length).toBeGreaterThan(0);
     });
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isForeignKeyViolation } from '../../src/platform/database/pg-errors.js';
 import { type RepositoryContext, startRepositoryContext } from '../support/repositories.js';
+import { inRolledBackTransaction } from '../support/rolled-back.js';
 
 /** The first error `work` throws. */
 const failureOf = (work: Promise<unknown>): Promise<unknown> => work.then(() => expect.fail('expected a failure'), (error: unknown) => error);
@@ -40,15 +41,8 @@ describe('company references (checked without locking the company row)', () => {
     const { manager } = context.uow;
     await expect(manager.query('DELETE FROM companies WHERE id = $1', [companyId])).rejects.toThrow(/companies: DELETE refused/);
     await expect(manager.query('UPDATE companies SET id = $1 WHERE id = $2', [randomUUID(), companyId])).rejects.toThrow(/companies: UPDATE refused/);
-    // inside a transaction rolled back whatever happens: never a real truncate of a shared table
-    const runner = manager.connection.createQueryRunner();
-    await runner.startTransaction();
-    try {
-      await expect(runner.query('TRUNCATE companies CASCADE')).rejects.toThrow(/companies: TRUNCATE refused/);
-    } finally {
-      await runner.rollbackTransaction();
-      await runner.release();
-    }
+    await inRolledBackTransaction(manager.connection, (runner) =>
+      expect(runner.query('TRUNCATE companies CASCADE')).rejects.toThrow(/companies: TRUNCATE refused/));
     await manager.query('UPDATE companies SET name = $1 WHERE id = $2', ['Renamed Fleet Ltd', companyId]);
     expect(await manager.query('SELECT name FROM companies WHERE id = $1', [companyId])).toEqual([{ name: 'Renamed Fleet Ltd' }]);
   });
