@@ -20,7 +20,7 @@ import { CreditDebitAtCommit1764103100000 } from './1764103100000-credit-debit-a
 import { InspectionVehicleOfCompany1764103200000 } from './1764103200000-inspection-vehicle-of-company.js';
 import { CompanyReferencesUnlocked1764103300000 } from './1764103300000-company-references-unlocked.js';
 
-/** Every migration, oldest first. Append new ones; never edit one that has been committed. */
+/** Every migration, oldest first. Append new ones; never change what a committed one runs (a later one may import its frozen SQL). */
 export const migrations = [
   Foundation1763870400000, ApiKeys1763870500000, CreditsLedgerIdempotency1763870700000, AuditLog1763870800000, Webhooks1763870900000, FleetRecords1763871000000, InspectionsAgreements1763871200000,
   RefreshTokenKeyGeneration1763871300000, AuditGuard1763871900000,
