@@ -18,8 +18,8 @@
  * BENCH_TARGETS (postgres,embedded), BENCH_AUDIT_EVENTS (export size, default 100000), DB_POOL_SIZE
  * (default 10, for the service and the ceiling alike), BENCH_DATABASE_URL, BENCH_SERVER_MAIN (default
  * dist/src/main.js), BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the
- * service), BENCH_PROFILE (a scenario key such as postgres:read-key-32: only that one scenario runs, for
- * profiling), BENCH_RATE (requests/s per load: CPU per request compared below saturation, for A/B runs).
+ * service), BENCH_PROFILE (scenario keys such as postgres:read-key-32, or postgres:export: only those run, for
+ * profiling and A/B runs), BENCH_RATE (requests/s per load: CPU per request compared below saturation, for A/B runs).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomInt } from 'node:crypto';
@@ -451,7 +451,7 @@ async function benchDatabase(database: Database, databaseUrl: string | undefined
     for (const group of groups) {
       for (const [name, result] of await interleaved(DATABASE_NAME[database], group, database === 'postgres' ? postmasterPid : undefined)) measured.set(name, result);
     }
-    if (database === 'postgres' && databaseUrl && AUDIT_EVENTS > 0 && !PROFILE) {
+    if (database === 'postgres' && databaseUrl && AUDIT_EVENTS > 0 && (!PROFILE || PROFILE.split(',').includes('postgres:export'))) {
       await sleep(3_000); // the last writes still in flight commit their events first
       const events = await seedAuditEvents(databaseUrl, fixture.companyId, AUDIT_EVENTS);
       for (const format of ['csv', 'ndjson']) {

@@ -2,12 +2,12 @@ import { Readable } from 'node:stream';
 import { Injectable, StreamableFile } from '@nestjs/common';
 import type { Principal } from '../identity/principal.js';
 import { Lifecycle } from '../platform/lifecycle/lifecycle.js';
-import { AuditLogService } from './audit-log.service.js';
-import { COL, eventCsvRecord, eventJsonLine } from './audit-rows.js';
+import { AuditLogService, type ScanWindow } from './audit-log.service.js';
+import { NDJSON_SEQ_OFFSET } from './audit-rows.js';
 import { CompanyScanGate } from './company-scan-gate.js';
 import { AuditCheckpoints } from './checkpoints/audit-checkpoints.service.js';
 import type { Checkpoint } from './checkpoints/checkpoint-signature.js';
-import { csvRow } from './csv.js';
+import { crlfRecords, csvRow } from './csv.js';
 import { invalid } from '../platform/http/validation.pipe.js';
 import type { AuditExportQuery, ExportFormat } from './dto/audit-query.dto.js';
 
@@ -16,6 +16,9 @@ const CSV_COLUMNS = [
   'requestId', 'action', 'method', 'path', 'resourceType', 'resourceId', 'status', 'outcome', 'creditsSpent',
   'idempotencyKey', 'prevHash', 'hash', 'changes',
 ] as const;
+
+const LF = 0x0a;
+const COMMA = 0x2c;
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -29,9 +32,10 @@ const INTERRUPTED: Record<ExportFormat, string> = {
 };
 
 /**
- * Streams a company's log oldest first (chain order) as CSV or NDJSON, each line written straight from
- * the row's text (audit-rows.ts: no entity, no object per row), one window at a time as the client
- * reads (back-pressure): memory stays flat whatever the size. One scan per company at a time (CompanyScanGate).
+ * Streams a company's log oldest first (chain order) as CSV or NDJSON, each record written by the
+ * database itself (COPY of audit-rows.ts' formats: no row is parsed or built in Node), one window at a
+ * time as the client reads (back-pressure): memory stays flat whatever the size. One scan per company
+ * at a time (CompanyScanGate).
  */
 @Injectable()
 export class AuditExportService {
@@ -55,32 +59,39 @@ export class AuditExportService {
     });
   }
 
-  private async *lines(principal: Principal, query: AuditExportQuery): AsyncGenerator<string> {
+  private async *lines(principal: Principal, query: AuditExportQuery): AsyncGenerator<string | Buffer> {
     if (query.format === 'csv') yield csvRow(CSV_COLUMNS);
     const deadline = this.lifecycle.streamsDeadline;
-    const withCheckpoints = query.checkpoints === 'true';
-    const line = query.format === 'csv' ? eventCsvRecord : eventJsonLine;
-    for await (const rows of this.log.inChainOrder(principal.companyId, query)) {
+    for await (const window of this.log.copyInChainOrder(principal.companyId, query, query.format)) {
       if (deadline.aborted) break;
-      let chunk = '';
-      if (withCheckpoints) {
-        // the window's checkpoints, each right after the event it covers (one indexed query per window)
-        const signed = await this.checkpoints.inSeqRange(principal.companyId, Number(rows[0][COL.seq]), Number(rows[rows.length - 1][COL.seq]));
-        let next = 0;
-        for (const row of rows) {
-          chunk += line(row);
-          const seq = Number(row[COL.seq]);
-          while (next < signed.length && signed[next].seq <= seq) {
-            if (signed[next].seq === seq) chunk += checkpointLine(signed[next]);
-            next += 1;
-          }
-        }
-      } else {
-        for (const row of rows) chunk += line(row);
-      }
-      yield chunk;
+      if (query.format === 'csv') yield crlfRecords(window.value);
+      else if (query.checkpoints === 'true') yield* this.withCheckpoints(principal.companyId, window);
+      else yield window.value;
     }
     if (deadline.aborted) yield INTERRUPTED[query.format];
+  }
+
+  /** The window's NDJSON lines with each signed checkpoint right after the event it covers (one indexed query per window). */
+  private async *withCheckpoints(companyId: string, window: ScanWindow<Buffer>): AsyncGenerator<string | Buffer> {
+    const signed = await this.checkpoints.inSeqRange(companyId, window.low + 1, window.high);
+    const records = window.value;
+    let next = 0;
+    let written = 0;
+    for (let start = 0; start < records.length && next < signed.length;) {
+      const end = records.indexOf(LF, start) + 1;
+      const seq = Number(records.toString('latin1', start + NDJSON_SEQ_OFFSET, records.indexOf(COMMA, start + NDJSON_SEQ_OFFSET)));
+      let covering = '';
+      for (; next < signed.length && signed[next].seq <= seq; next += 1) {
+        if (signed[next].seq === seq) covering += checkpointLine(signed[next]);
+      }
+      if (covering) {
+        yield records.subarray(written, end);
+        yield covering;
+        written = end;
+      }
+      start = end;
+    }
+    yield records.subarray(written);
   }
 }
 

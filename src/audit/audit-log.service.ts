@@ -1,22 +1,33 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool, QueryResult } from 'pg';
+import { escapeLiteral, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../identity/principal.js';
 import { DomainError } from '../platform/http/domain-error.js';
 import { invalid } from '../platform/http/validation.pipe.js';
 import { Page } from '../platform/http/pagination/page-query.dto.js';
+import { connectUnpipelined, copyOut, poolOf } from '../platform/database/pool.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { chainHash, GENESIS_HASH } from './audit-chain.js';
 import { AuditEvent } from './audit-event.entity.js';
 import { CompanyScanGate } from './company-scan-gate.js';
-import { AUDIT_ROW_COLUMNS, type AuditRow, chainedOfRow, COL } from './audit-rows.js';
+import { AUDIT_CSV_COLUMNS, AUDIT_NDJSON_LINE, AUDIT_ROW_COLUMNS, type AuditRow, chainedOfRow, COL } from './audit-rows.js';
 import { type AuditBrokenRange, AuditEventResponse, type AuditVerifyResponse } from './dto/audit-event.dto.js';
-import type { AuditLogQuery, AuditRangeQuery } from './dto/audit-query.dto.js';
+import type { AuditLogQuery, AuditRangeQuery, ExportFormat } from './dto/audit-query.dto.js';
 
-/** Seqs per window of a chain-order scan (export, verify): a few MB of text, a few ms of the database's time. */
-const WINDOW = 500;
+/** Seqs per window of a chain-order scan of rows (verify): a few MB of text, a few ms of the database's time. */
+const ROW_WINDOW = 500;
+/** Seqs per window of an export's COPY: its records are a few MB, and each COPY a few ms of the database's time. */
+const COPY_WINDOW = 2_000;
 /** Every column as the text the database sent: the scan formats or parses only what it uses. */
 const RAW_TEXT = { getTypeParser: () => (value: string) => value };
+
+/** What a window of a chain-order scan read: seqs (low, high]. */
+export interface ScanWindow<T> {
+  value: T;
+  low: number;
+  high: number;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reading the log: lists, one event, batched chain-order scans (export, verify). Always one company's. */
@@ -62,44 +73,71 @@ export class AuditLogService {
   }
 
   /**
-   * Oldest first, in windows of WINDOW seqs read by the unique (company_id, seq) index on one connection
-   * held for the scan, each row an array of its columns' text (no parsing, no object per row): memory
-   * stays constant however long the log. The next window is asked for while the consumer works on this
-   * one, and only once it wants more (back-pressure); each window is its own short query, and the scan
-   * yields to the event loop between them so it never starves other requests.
-   * `from`/`to` bound `occurredAt`; `exact` also filters each window by them (export), otherwise the
-   * whole seq span between the first and the last event of the range is read (verify: every seq).
+   * Every seq from the first to the last event of the range, oldest first (verify: a missing seq
+   * shows), in windows of ROW_WINDOW seqs, each row an array of its columns' text (no parsing, no
+   * object per row).
    */
-  async *inChainOrder(companyId: string, range: AuditRangeQuery, exact = true): AsyncGenerator<AuditRow[]> {
-    const span = await this.seqSpan(companyId, range);
-    if (!span) return;
-    const timeFilter = exact
-      ? `${range.from ? ' AND occurred_at >= $4' : ''}${range.to ? ` AND occurred_at < $${range.from ? 5 : 4}` : ''}`
-      : '';
-    const times = exact ? [range.from, range.to].filter((value): value is string => value !== undefined).map((value) => new Date(value)) : [];
-    const text = `SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events WHERE company_id = $1 AND seq > $2 AND seq <= $3${timeFilter} ORDER BY seq`;
-    const client = await this.pool().connect();
-    const window = (low: number) =>
-      client.query<AuditRow>({ text, values: [companyId, low, Math.min(low + WINDOW, span.last), ...times], rowMode: 'array', types: RAW_TEXT });
-    let low = span.first - 1;
-    let next: Promise<QueryResult<AuditRow>> | undefined = window(low);
-    try {
-      while (next) {
-        const { rows } = await next;
-        low += WINDOW;
-        next = low < span.last ? window(low) : undefined;
-        if (rows.length > 0) yield rows;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    } finally {
-      // a consumer that stopped early (the client went away) leaves the prefetched window in flight
-      await next?.catch(() => undefined);
-      client.release();
+  async *inChainOrder(companyId: string, range: AuditRangeQuery): AsyncGenerator<AuditRow[]> {
+    const text = `SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events WHERE company_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`;
+    for await (const { value } of this.windows(companyId, range, ROW_WINDOW, async (client, low, high) =>
+      (await client.query<AuditRow>({ text, values: [companyId, low, high], rowMode: 'array', types: RAW_TEXT })).rows)) {
+      if (value.length > 0) yield value;
     }
   }
 
-  private pool(): Pool {
-    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  /**
+   * The export's records oldest first, as the database writes them (`COPY`: no row reaches Node as
+   * values), in windows of COPY_WINDOW seqs: CSV records (AUDIT_CSV_COLUMNS, ended by LF) or NDJSON
+   * lines (AUDIT_NDJSON_LINE). `from`/`to` bound `occurredAt`. COPY takes no parameters, so the values
+   * are literals: the company id and two instants the service formats itself, each escaped.
+   */
+  async *copyInChainOrder(companyId: string, range: AuditRangeQuery, format: ExportFormat): AsyncGenerator<ScanWindow<Buffer>> {
+    const filter = `company_id = ${escapeLiteral(companyId)}${
+      range.from ? ` AND occurred_at >= ${escapeLiteral(new Date(range.from).toISOString())}` : ''}${
+      range.to ? ` AND occurred_at < ${escapeLiteral(new Date(range.to).toISOString())}` : ''}`;
+    // NDJSON: one column, CSV format with a quote and a delimiter JSON text never holds raw (control
+    // characters are escaped in it), so the line is written exactly as built; text format would escape its backslashes
+    const copy = format === 'csv'
+      ? (low: number, high: number) => `COPY (SELECT ${AUDIT_CSV_COLUMNS} FROM audit_events WHERE ${filter} AND seq > ${low} AND seq <= ${high} ORDER BY seq) TO STDOUT (FORMAT csv)`
+      : (low: number, high: number) => `COPY (SELECT ${AUDIT_NDJSON_LINE} FROM audit_events WHERE ${filter} AND seq > ${low} AND seq <= ${high} ORDER BY seq) TO STDOUT (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`;
+    for await (const window of this.windows(companyId, range, COPY_WINDOW, (client, low, high) => copyOut(client, copy(low, high)))) {
+      if (window.value.length > 0) yield window;
+    }
+  }
+
+  /**
+   * A chain-order scan in windows of `size` seqs, (low, high], read by the unique (company_id, seq)
+   * index on one connection held for the scan: memory stays constant however long the log. The next
+   * window is asked for while the consumer works on this one, and only once it wants more
+   * (back-pressure); each window is its own short query (no snapshot held across the scan), and the
+   * scan yields to the event loop between them so it never starves other requests.
+   */
+  private async *windows<T>(companyId: string, range: AuditRangeQuery, size: number,
+    read: (client: PoolClient, low: number, high: number) => Promise<T>): AsyncGenerator<ScanWindow<T>> {
+    const span = await this.seqSpan(companyId, range);
+    if (!span) return;
+    const client = await connectUnpipelined(poolOf(this.dataSource));
+    const window = (low: number): Promise<ScanWindow<T>> => {
+      const high = Math.min(low + size, span.last);
+      return read(client, low, high).then((value) => ({ value, low, high }));
+    };
+    let next: Promise<ScanWindow<T>> | undefined = window(span.first - 1);
+    let failure: Error | undefined;
+    try {
+      while (next) {
+        const current: ScanWindow<T> = await next;
+        next = current.high < span.last ? window(current.high) : undefined;
+        yield current;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      // a consumer that stopped early (the client went away) leaves the prefetched window in flight
+      await next?.catch(() => undefined);
+      client.release(failure);
+    }
   }
 
   /**
@@ -136,7 +174,7 @@ export class AuditLogService {
     if (!span) return report.result();
     let expectedSeq = span.first;
     let previousHash: string | undefined = span.first === 1 ? GENESIS_HASH : undefined;
-    for await (const rows of this.inChainOrder(principal.companyId, range, false)) {
+    for await (const rows of this.inChainOrder(principal.companyId, range)) {
       for (const row of rows) {
         const seq = Number(row[COL.seq]);
         if (seq > expectedSeq) {

@@ -1,7 +1,6 @@
 import type { CanonicalEventInput } from '#audit-verify/chain.js';
 import type { ActorType, AuditOutcome } from './audit-chain.js';
 import { isoTimestampSql } from '../platform/database/iso-timestamp.js';
-import { csvField } from './csv.js';
 
 /**
  * The log as a chain-order scan (export, verify) reads it: each row an array of its columns' text, in
@@ -50,32 +49,36 @@ export function chainedOfRow(row: AuditRow): CanonicalEventInput {
   };
 }
 
-/** A JSON string, or null. */
-const json = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
+/** A text column as a CSV field of the export (`csvField`): formula-safe, and empty when null or empty. */
+const csvText = (column: string): string =>
+  `CASE WHEN left(${column}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${column} ELSE nullif(${column}, '') END`;
 
 /**
- * One NDJSON export line: the contract's event (as GET /v1/audit-logs/{id} answers it) in a fixed key
- * order, written straight from the row's text. Ids, hashes, numbers, enums and the formatted instant
- * need no escaping; `changes` is the stored JSON text itself (the service stores exactly JSON.stringify
- * of the object: the text a parse and stringify would give).
+ * The export's CSV record as `COPY … (FORMAT csv)` writes it from these columns: COPY quotes a field
+ * with a comma, quote or line break as RFC 4180 and `csvField` do, and ends the record with LF
+ * (`crlfRecords` makes it CRLF). Ids, numbers, enums, hashes and the formatted instant need neither.
  */
-export function eventJsonLine(row: AuditRow): string {
-  const publicId = row[COL.actorPublicId];
-  return `{"id":"${row[COL.id]}","seq":${row[COL.seq]},"occurredAt":"${row[COL.occurredAt]}","companyId":"${row[COL.companyId]}",` +
-    `"actor":{"type":"${row[COL.actorType]}","id":${json(row[COL.actorId])},"name":${json(row[COL.actorName])}${
-      publicId === null ? '' : `,"publicId":${json(publicId)}`}},` +
-    `"ip":${json(row[COL.ip])},"userAgent":${json(row[COL.userAgent])},"requestId":${json(row[COL.requestId])},` +
-    `"action":${json(row[COL.action])},"method":${json(row[COL.method])},"path":${json(row[COL.path])},` +
-    `"resourceType":${json(row[COL.resourceType])},"resourceId":${json(row[COL.resourceId])},"status":${row[COL.status]},` +
-    `"outcome":"${row[COL.outcome]}","creditsSpent":${row[COL.creditsSpent]},"idempotencyKey":${json(row[COL.idempotencyKey])},` +
-    `"changes":${row[COL.changes] ?? 'null'},"prevHash":"${row[COL.prevHash]}","hash":"${row[COL.hash]}"}\n`;
-}
+export const AUDIT_CSV_COLUMNS = `id, seq, ${isoTimestampSql('occurred_at')}, company_id, actor_type, actor_id, ${
+  ['actor_name', 'actor_public_id', 'ip', 'user_agent', 'request_id', 'action', 'method', 'path', 'resource_type', 'resource_id']
+    .map(csvText).join(', ')}, status, outcome, credits_spent, ${csvText('idempotency_key')}, prev_hash, hash, ${csvText('changes')}`;
 
-/** One CSV export record, the columns of the export's header row (formula-safe RFC 4180 fields). */
-export function eventCsvRecord(row: AuditRow): string {
-  return `${row[COL.id]},${row[COL.seq]},${row[COL.occurredAt]},${row[COL.companyId]},${row[COL.actorType]},${csvField(row[COL.actorId])},${
-    csvField(row[COL.actorName])},${csvField(row[COL.actorPublicId])},${csvField(row[COL.ip])},${csvField(row[COL.userAgent])},${
-    csvField(row[COL.requestId])},${csvField(row[COL.action])},${csvField(row[COL.method])},${csvField(row[COL.path])},${
-    csvField(row[COL.resourceType])},${csvField(row[COL.resourceId])},${row[COL.status]},${row[COL.outcome]},${row[COL.creditsSpent]},${
-    csvField(row[COL.idempotencyKey])},${row[COL.prevHash]},${row[COL.hash]},${csvField(row[COL.changes])}\r\n`;
-}
+/**
+ * The export's NDJSON line as one text column: the contract's event (as GET /v1/audit-logs/{id}
+ * answers it) in a fixed key order. Strings go through `audit_json_string` (to_json: the escapes
+ * JSON.stringify writes, which the chain's canonical JSON already relies on); `changes` is the stored
+ * JSON text itself (the service stores exactly JSON.stringify of the object).
+ */
+export const AUDIT_NDJSON_LINE = `'{"id":"' || id || '","seq":' || seq || ',"occurredAt":"' || ${isoTimestampSql('occurred_at')}
+  || '","companyId":"' || company_id || '","actor":{"type":"' || actor_type || '","id":' || audit_json_string(actor_id::text)
+  || ',"name":' || audit_json_string(actor_name)
+  || CASE WHEN actor_public_id IS NULL THEN '' ELSE ',"publicId":' || audit_json_string(actor_public_id) END
+  || '},"ip":' || audit_json_string(ip) || ',"userAgent":' || audit_json_string(user_agent)
+  || ',"requestId":' || audit_json_string(request_id) || ',"action":' || audit_json_string(action)
+  || ',"method":' || audit_json_string(method) || ',"path":' || audit_json_string(path)
+  || ',"resourceType":' || audit_json_string(resource_type) || ',"resourceId":' || audit_json_string(resource_id)
+  || ',"status":' || status || ',"outcome":"' || outcome || '","creditsSpent":' || credits_spent
+  || ',"idempotencyKey":' || audit_json_string(idempotency_key) || ',"changes":' || coalesce(changes, 'null')
+  || ',"prevHash":"' || prev_hash || '","hash":"' || hash || '"}'`;
+
+/** Where an NDJSON line's seq starts: after `{"id":"`, the 36 characters of the id and `","seq":`. */
+export const NDJSON_SEQ_OFFSET = '{"id":"'.length + 36 + '","seq":'.length;

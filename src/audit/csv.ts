@@ -17,3 +17,32 @@ export function csvField(value: string | number | null | undefined): string {
 export function csvRow(values: ReadonlyArray<string | number | null | undefined>): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
+
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+
+/**
+ * CSV records as `COPY … (FORMAT csv)` writes them, each ended by LF, ended by CRLF instead (RFC 4180).
+ * A line break inside a quoted field is part of its value and stays as it is. `records` holds whole
+ * records only, so it starts outside any quotes.
+ */
+export function crlfRecords(records: Buffer): Buffer {
+  const ends: number[] = [];
+  let quoted = false;
+  for (let at = 0; at < records.length; at += 1) {
+    const byte = records[at];
+    if (byte === QUOTE) quoted = !quoted;
+    else if (byte === LF && !quoted) ends.push(at);
+  }
+  const crlf = Buffer.allocUnsafe(records.length + ends.length);
+  let written = 0;
+  let from = 0;
+  for (const end of ends) {
+    written += records.copy(crlf, written, from, end);
+    crlf[written++] = CR;
+    from = end; // the LF starts the next part
+  }
+  records.copy(crlf, written, from);
+  return crlf;
+}

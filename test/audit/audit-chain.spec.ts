@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalEvent, chainHash, type ChainedEvent, GENESIS_HASH } from '../../src/audit/audit-chain.js';
-import { csvField, csvRow } from '../../src/audit/csv.js';
+import { crlfRecords, csvField, csvRow } from '../../src/audit/csv.js';
 
 const event = (overrides: Partial<ChainedEvent> = {}): ChainedEvent => ({
   id: '019a0000-0000-7000-8000-000000000001',
@@ -83,5 +83,14 @@ describe('CSV fields', () => {
 
   it('ends each record with CRLF', () => {
     expect(csvRow(['a', 1, null])).toBe('a,1,\r\n');
+  });
+
+  it('ends records COPY wrote with CRLF, leaving line breaks inside quoted fields as they are', () => {
+    const crlf = (text: string) => crlfRecords(Buffer.from(text)).toString();
+    expect(crlf('a,1\nb,2\n')).toBe('a,1\r\nb,2\r\n');
+    expect(crlf('"x\ny",1\n"say ""hi""\n",2\n')).toBe('"x\ny",1\r\n"say ""hi""\n",2\r\n');
+    expect(crlf('"\r\n",\n')).toBe('"\r\n",\r\n');
+    expect(crlf('')).toBe('');
+    expect(crlf('Zoë 🚐,"a\nb"\n')).toBe('Zoë 🚐,"a\nb"\r\n');
   });
 });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.entity.js';
 import { csvRow } from '../../src/audit/csv.js';
+import { AuditExportService } from '../../src/audit/audit-export.service.js';
 import { AuditEventResponse } from '../../src/audit/dto/audit-event.dto.js';
+import type { Principal } from '../../src/identity/principal.js';
 import { newCompany, type SignedUp } from '../support/factories.js';
 import { auditRow, random } from '../support/audit-exports.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -110,6 +112,17 @@ describe('audit export bytes', () => {
       `${JSON.stringify({ type: 'checkpoint', companyId: value.companyId, seq: value.seq, hash: value.hash, signedAt: value.signedAt, kid: value.kid, signature: value.signature })}\n`;
     const lines = events.map(referenceNdjsonLine);
     expect(body).toBe(lines[0] + line(checkpoint) + lines.slice(1).join(''));
+  });
+
+  it('lets a client go away mid-export: the scan stops, frees its slot and connection, and the next export is whole', async () => {
+    const exporter = app.app.get(AuditExportService, { strict: false });
+    const stream = (await exporter.export({ companyId: company.companyId } as Principal, { format: 'csv' })).getStream();
+    const first = await new Promise<Buffer>((resolve) => stream.once('data', resolve));
+    expect(first.toString()).toBe(CSV_HEADER);
+    stream.destroy();
+    await new Promise((resolve) => stream.once('close', resolve));
+    await expect.poll(async () => (await app.http().get('/v1/audit-logs/verify').set(company.auth)).status).toBe(200);
+    expect(await exported({ format: 'csv' })).toBe(CSV_HEADER + events.map(referenceCsvRecord).join(''));
   });
 
   it('exports a time range byte for byte', async () => {

@@ -1,4 +1,5 @@
 import pg, { type Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 
 /** TypeORM's own pg pool: for queries that must never run on a caller's transaction (batched lookups, jobs). */
@@ -101,4 +102,39 @@ export async function queryPipelined(pool: Pool, client: PoolClient, statements:
   } finally {
     stream?.uncork?.();
   }
+}
+
+/**
+ * A pooled connection for a long read (a chain-order scan), out of pg's pipeline mode until `release`:
+ * `copyOut` runs COPY through pg-copy-streams, a custom query class that pg refuses on a pipelined
+ * connection. Switching is safe here because the connection has just left the pool: nothing is in
+ * flight on it and nobody else holds it (pg reads the flag at every query it sends).
+ */
+export async function connectUnpipelined(pool: Pool): Promise<PoolClient> {
+  const client = await pool.connect();
+  const release = client.release.bind(client);
+  setPipelined(client, false);
+  client.release = (error?: Error | boolean) => {
+    setPipelined(client, true);
+    release(error);
+  };
+  return client;
+}
+
+function setPipelined(client: PoolClient, pipelined: boolean): void {
+  (client as PoolClient & { pipeline: boolean }).pipeline = pipelined;
+}
+
+/**
+ * The bytes `sql` (a `COPY … TO STDOUT`) writes, whole: the database formats each row itself, and
+ * Node neither parses nor builds a string per row. For bounded windows of rows only.
+ */
+export function copyOut(client: PoolClient, sql: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const stream = client.query(copyTo(sql));
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('error', reject);
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+  });
 }
