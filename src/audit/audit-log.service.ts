@@ -16,8 +16,11 @@ import type { AuditLogQuery, AuditRangeQuery, ExportFormat } from './dto/audit-q
 
 /** Seqs per window of a chain-order scan of rows (verify): a few MB of text, a few ms of the database's time. */
 const ROW_WINDOW = 500;
-/** Seqs per window of an export's COPY: its records are a few MB, and each COPY a few ms of the database's time. */
-const COPY_WINDOW = 2_000;
+/**
+ * Seqs per window of an export's COPY: ~0.5 MB of records, at most ~15 MB (twice that with the window read
+ * ahead) if every event carried the largest `changes` (two 100-entry IP allowlists). 2,000 was ~8 % faster for CSV.
+ */
+const COPY_WINDOW = 1_000;
 /** Every column as the text the database sent: the scan formats or parses only what it uses. */
 const RAW_TEXT = { getTypeParser: () => (value: string) => value };
 
