@@ -134,7 +134,7 @@ export class AuditLogService {
       return read(client, low, high).then((value) => ({ value, low, high }));
     };
     let next: Promise<ScanWindow<T>> | undefined = window(span.first - 1);
-    let failure: Error | undefined;
+    let failed = false;
     try {
       while (next) {
         const current: ScanWindow<T> = await next;
@@ -143,12 +143,12 @@ export class AuditLogService {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } catch (error) {
-      failure = error instanceof Error ? error : new Error(String(error));
+      failed = true; // the connection is not given back for reuse after a failed read
       throw error;
     } finally {
       // a consumer that stopped early (the client went away) leaves the prefetched window in flight
       await next?.catch(() => undefined);
-      client.release(failure);
+      client.release(failed);
     }
   }
 
