@@ -4,7 +4,7 @@ import { csvRow } from '../../src/audit/csv.js';
 import { AuditExportService } from '../../src/audit/audit-export.service.js';
 import { AuditEventResponse } from '../../src/audit/dto/audit-event.dto.js';
 import type { Principal } from '../../src/identity/principal.js';
-import { newCompany, type SignedUp } from '../support/factories.js';
+import { expectProblem, newCompany, type SignedUp } from '../support/factories.js';
 import { auditRow, random } from '../support/audit-exports.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -123,6 +123,14 @@ describe('audit export bytes', () => {
     await new Promise((resolve) => stream.once('close', resolve));
     await expect.poll(async () => (await app.http().get('/v1/audit-logs/verify').set(company.auth)).status).toBe(200);
     expect(await exported({ format: 'csv' })).toBe(CSV_HEADER + events.map(referenceCsvRecord).join(''));
+  });
+
+  it('exports a range with no event as the header alone (CSV) or nothing (NDJSON), and refuses a bound that is not an instant', async () => {
+    const before = '2020-01-01T00:00:00.000Z';
+    expect(await exported({ format: 'csv', to: before })).toBe(CSV_HEADER);
+    expect(await exported({ format: 'ndjson', to: before })).toBe('');
+    const hostile = await app.http().get('/v1/audit-logs/export').query({ format: 'csv', from: "2026-01-01T00:00:00Z' OR '1'='1" }).set(company.auth);
+    expectProblem(hostile, 400, 'validation_failed');
   });
 
   it('exports a time range byte for byte', async () => {
