@@ -78,7 +78,8 @@ export class AuditExportService {
     let next = 0;
     let written = 0;
     for (let start = 0; start < records.length && next < signed.length;) {
-      const end = records.indexOf(LF, start) + 1;
+      const newline = records.indexOf(LF, start);
+      const end = newline === -1 ? records.length : newline + 1;
       const seq = Number(records.toString('latin1', start + NDJSON_SEQ_OFFSET, records.indexOf(COMMA, start + NDJSON_SEQ_OFFSET)));
       let covering = '';
       for (; next < signed.length && signed[next].seq <= seq; next += 1) {
@@ -91,7 +92,7 @@ export class AuditExportService {
       }
       start = end;
     }
-    yield records.subarray(written);
+    if (written < records.length) yield records.subarray(written);
   }
 }
 
