@@ -109,17 +109,20 @@ export class AuditLogService {
       range.to ? ` AND occurred_at < ${escapeLiteral(new Date(range.to).toISOString())}` : ''}`;
     // NDJSON: one column, CSV format with a quote and a delimiter JSON text never holds raw (control
     // characters are escaped in it), so the line is written exactly as built; text format would escape its backslashes
-    const copy = format === 'csv'
-      ? (low: number, high: number) => `COPY (SELECT ${AUDIT_CSV_COLUMNS} FROM audit_events WHERE ${filter} AND seq > ${low} AND seq <= ${high} ORDER BY seq) TO STDOUT (FORMAT csv)`
-      : (low: number, high: number) => `COPY (SELECT ${AUDIT_NDJSON_LINE} FROM audit_events WHERE ${filter} AND seq > ${low} AND seq <= ${high} ORDER BY seq) TO STDOUT (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`;
+    const [columns, options] = format === 'csv'
+      ? [AUDIT_CSV_COLUMNS, 'FORMAT csv']
+      : [AUDIT_NDJSON_LINE, "FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02'"];
+    const copy = (low: number, high: number) =>
+      `COPY (SELECT ${columns} FROM audit_events WHERE ${filter} AND seq > ${low} AND seq <= ${high} ORDER BY seq) TO STDOUT (${options})`;
     for await (const window of this.windows(companyId, range, copyWindowSeqs, (client, low, high) => copyOut(client, copy(low, high)))) {
       if (window.value.length > 0) yield window;
     }
   }
 
   /**
-   * A chain-order scan in windows of seqs (low, high], `seqs` of them after the window before, read by the unique (company_id, seq)
-   * index on one connection held for the scan: memory stays constant however long the log. The next
+   * A chain-order scan in windows of seqs (low, high], `seqs` of them after the window before, read by
+   * the unique (company_id, seq) index on one connection held for the scan: memory stays constant
+   * however long the log. The next
    * window is asked for while the consumer works on this one, and only once it wants more
    * (back-pressure); each window is its own short query (no snapshot held across the scan), and the
    * scan yields to the event loop between them so it never starves other requests.

@@ -1,6 +1,7 @@
 import type { CanonicalEventInput } from '#audit-verify/chain.js';
 import type { ActorType, AuditOutcome } from './audit-chain.js';
 import { isoTimestampSql } from '../platform/database/iso-timestamp.js';
+import { csvFieldSql } from './csv.js';
 
 /**
  * The log as a chain-order scan (export, verify) reads it: each row an array of its columns' text, in
@@ -49,18 +50,14 @@ export function chainedOfRow(row: AuditRow): CanonicalEventInput {
   };
 }
 
-/** A text column as a CSV field of the export (`csvField`): formula-safe, and empty when null or empty. */
-const csvText = (column: string): string =>
-  `CASE WHEN left(${column}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${column} ELSE nullif(${column}, '') END`;
-
 /**
  * The export's CSV record as `COPY … (FORMAT csv)` writes it from these columns: COPY quotes a field
- * with a comma, quote or line break as RFC 4180 and `csvField` do, and ends the record with LF
+ * with a comma, quote or line break as RFC 4180 and `csvField` do (`csvFieldSql`), and ends the record with LF
  * (`crlfRecords` makes it CRLF). Ids, numbers, enums, hashes and the formatted instant need neither.
  */
 export const AUDIT_CSV_COLUMNS = `id, seq, ${isoTimestampSql('occurred_at')}, company_id, actor_type, actor_id, ${
   ['actor_name', 'actor_public_id', 'ip', 'user_agent', 'request_id', 'action', 'method', 'path', 'resource_type', 'resource_id']
-    .map(csvText).join(', ')}, status, outcome, credits_spent, ${csvText('idempotency_key')}, prev_hash, hash, ${csvText('changes')}`;
+    .map(csvFieldSql).join(', ')}, status, outcome, credits_spent, ${csvFieldSql('idempotency_key')}, prev_hash, hash, ${csvFieldSql('changes')}`;
 
 /**
  * The export's NDJSON line as one text column: the contract's event (as GET /v1/audit-logs/{id}

@@ -1,5 +1,7 @@
+import { escapeLiteral } from 'pg';
+
 /** Characters a spreadsheet may read as the start of a formula (CSV injection). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_STARTS = ['=', '+', '-', '@', '\t', '\r'];
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /**
@@ -9,8 +11,16 @@ const NEEDS_QUOTES = /[",\r\n]/;
 export function csvField(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
-  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
+  if (typeof value === 'string' && FORMULA_STARTS.includes(text.charAt(0))) text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * `csvField` of a text column, written by the database for `COPY … (FORMAT csv)`: the formula-safe prefix
+ * here, and empty for null or an empty string; COPY quotes as RFC 4180 does.
+ */
+export function csvFieldSql(column: string): string {
+  return `CASE WHEN left(${column}, 1) IN (${FORMULA_STARTS.map(escapeLiteral).join(', ')}) THEN '''' || ${column} ELSE nullif(${column}, '') END`;
 }
 
 /** One CSV record, CRLF-terminated (RFC 4180). */
