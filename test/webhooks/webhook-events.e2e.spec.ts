@@ -7,6 +7,7 @@ import { newCompany } from '../support/factories.js';
 import { gbLicenceNumber, newCustomer, newVehicle, SHARE_CODE } from '../support/fleet.js';
 import { newKey } from '../support/keys.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { eventually, listDeliveries, newWebhook, verifyDelivery, WebhookReceiver } from '../support/webhooks.js';
 
 class LogCapture extends Writable {
@@ -20,15 +21,19 @@ class LogCapture extends Writable {
 const ALL_EVENTS = ['inspection.completed', 'agreement.signed', 'licence.flagged', 'credits.low', 'api_key.revoked'];
 
 describe('webhook events from their real causes', () => {
+  let database: TestDatabase;
   let app: TestApp;
   let receiver: WebhookReceiver;
   const logs = new LogCapture();
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
-    app = await startTestApp({ logDestination: logs });
+    // a database of its own: on the shared PostgreSQL another file's app could take a delivery job and log its attempt there
+    database = await startTestDatabase({ own: true });
+    app = await startTestApp({ logDestination: logs, databaseUrl: database.url });
   });
   afterAll(async () => {
-    await app.close();
+    await app?.close();
+    await database?.close();
     await receiver.stop();
   });
 
