@@ -69,7 +69,7 @@ export class VehiclesRepository extends TenantRepository<Vehicle> {
 
   /** The vehicle with this id, whichever company's: only for getStoredForCompany to check. */
   async readStoredById(id: string): Promise<StoredVehicle | undefined> {
-    const [row] = await this.uow.queryPrepared<StoredVehicle>('vehicle_by_id', STORED_VEHICLE_SQL, [id]);
+    const [row] = await this.uow.pointRead<StoredVehicle>('vehicle_by_id', STORED_VEHICLE_SQL, [id]);
     return row;
   }
 

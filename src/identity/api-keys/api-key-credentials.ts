@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import ipaddr from 'ipaddr.js';
 import { DataSource } from 'typeorm';
 import { BatchedLookup } from '../../platform/database/batched-lookup.js';
-import { poolOf, queryPreparedOnPool } from '../../platform/database/pool.js';
+import { PointReads } from '../../platform/database/point-reads.js';
 import { type CredentialKind, type Principal, RefusedCredential } from '../principal.js';
 import { DomainError } from '../../platform/http/domain-error.js';
 import { isIpAllowed } from '../../platform/net/ip-allowlist.js';
@@ -86,16 +86,16 @@ export class ApiKeyCredentials {
    * Lookups of one event-loop turn share one prepared query, straight on the pool (never a caller's
    * transaction).
    */
-  private readonly keys = new BatchedLookup<KeyAuthRow>(
-    (publicIds) => queryPreparedOnPool<KeyAuthRow>(poolOf(this.dataSource), 'api_key_auth', KEY_AUTH_SQL, [publicIds]),
-    (row) => row.public_id,
-  );
+  private readonly keys: BatchedLookup<KeyAuthRow>;
 
   constructor(
     private readonly hasher: ApiKeyHasher,
+    reads: PointReads,
     private readonly dataSource: DataSource,
     @Inject(LOGGER) private readonly logger: AppLogger,
-  ) {}
+  ) {
+    this.keys = new BatchedLookup(reads, (publicIds) => ({ name: 'api_key_auth', text: KEY_AUTH_SQL, values: [publicIds] }), (row) => row.public_id);
+  }
 
   /** `vk_…` presented directly (bearer or token exchange). */
   async authenticateKey(rawKey: string, ip: string): Promise<Principal> {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { User } from '../directory/user.entity.js';
 import { BatchedLookup } from '../../platform/database/batched-lookup.js';
-import { poolOf, queryPreparedOnPool } from '../../platform/database/pool.js';
+import { PointReads } from '../../platform/database/point-reads.js';
 import { DomainError } from '../../platform/http/domain-error.js';
 import { ApiKeyCredentials } from '../api-keys/api-key-credentials.js';
 import { looksLikeApiKey } from '../api-keys/api-key-format.js';
@@ -22,16 +21,15 @@ type UserAuthRow = Pick<User, 'id' | 'name' | 'role'> & { company_id: string };
 @Injectable()
 export class AuthenticationService {
   /** Lookups of one event-loop turn share one prepared query, on the pool (as API keys' do). */
-  private readonly users = new BatchedLookup<UserAuthRow>(
-    (userIds) => queryPreparedOnPool<UserAuthRow>(poolOf(this.dataSource), 'users_auth', USERS_AUTH_SQL, [userIds]),
-    (row) => row.id,
-  );
+  private readonly users: BatchedLookup<UserAuthRow>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    reads: PointReads,
     private readonly accessTokens: AccessTokenService,
     private readonly keys: ApiKeyCredentials,
-  ) {}
+  ) {
+    this.users = new BatchedLookup(reads, (userIds) => ({ name: 'users_auth', text: USERS_AUTH_SQL, values: [userIds] }), (row) => row.id);
+  }
 
   async authenticate(token: string, ip: string): Promise<Principal> {
     if (looksLikeApiKey(token)) return this.keys.authenticateKey(token, ip);

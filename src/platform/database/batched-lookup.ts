@@ -1,16 +1,20 @@
+import type { QueryResultRow } from 'pg';
+import type { PointReads } from './point-reads.js';
+import type { PreparedStatement } from './pool.js';
+
 /**
- * Lookups by key that arrive in the same event-loop turn share one query (`… = ANY($1)`): under
- * concurrency one round trip serves many requests, and each still reads rows fresh, after it arrived.
- * Idle, a lookup queries at once (no added latency); busy, it waits for the turn's others.
- * The query serves several callers, so it must never run on one caller's transaction.
+ * Lookups by key that arrive in the same event-loop turn share one query (`… = ANY($1)`), sent with
+ * the turn's other point reads (PointReads): under concurrency one round trip serves many requests,
+ * and each still reads rows fresh, after it arrived. The query serves several callers, so it never
+ * runs on one caller's transaction.
  */
-export class BatchedLookup<Row> {
-  private inFlight = 0;
+export class BatchedLookup<Row extends QueryResultRow> {
   private batch = new Map<string, Array<{ resolve: (row: Row | undefined) => void; reject: (error: unknown) => void }>>();
 
   constructor(
-    /** The rows of these keys (any order; a key with no row is simply absent). */
-    private readonly load: (keys: string[]) => Promise<Row[]>,
+    private readonly reads: PointReads,
+    /** The statement reading the rows of these keys (any order; a key with no row is simply absent). */
+    private readonly statementOf: (keys: string[]) => PreparedStatement,
     private readonly keyOf: (row: Row) => string,
   ) {}
 
@@ -19,24 +23,19 @@ export class BatchedLookup<Row> {
       const waiting = this.batch.get(key);
       if (waiting) waiting.push({ resolve, reject });
       else this.batch.set(key, [{ resolve, reject }]);
-      if (this.batch.size > 1 || waiting) return;
-      if (this.inFlight === 0) queueMicrotask(() => void this.flush());
-      else setImmediate(() => void this.flush());
+      if (this.batch.size === 1 && !waiting) this.reads.beforeSend(() => void this.send());
     });
   }
 
-  private async flush(): Promise<void> {
+  private async send(): Promise<void> {
     const batch = this.batch;
     this.batch = new Map();
-    this.inFlight++;
     try {
-      const rows = await this.load([...batch.keys()]);
+      const rows = await this.reads.read<Row>(this.statementOf([...batch.keys()]));
       const byKey = new Map(rows.map((row) => [this.keyOf(row), row]));
       for (const [key, waiters] of batch) for (const waiter of waiters) waiter.resolve(byKey.get(key));
     } catch (error) {
       for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
-    } finally {
-      this.inFlight--;
     }
   }
 }

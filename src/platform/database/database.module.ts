@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source-options.js';
+import { PointReads } from './point-reads.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 @Global()
@@ -16,8 +17,8 @@ export class DatabaseModule {
           retryAttempts: 0,
         }),
       ],
-      providers: [UnitOfWork],
-      exports: [UnitOfWork],
+      providers: [UnitOfWork, PointReads],
+      exports: [UnitOfWork, PointReads],
     };
   }
 }

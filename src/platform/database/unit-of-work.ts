@@ -3,6 +3,7 @@ import type { QueryResultRow } from 'pg';
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, QueryFailedError, type Repository } from 'typeorm';
 import { RunScopedStorage } from '../async-context/run-scoped-storage.js';
 import { connectionOf, DeferredTransaction } from './deferred-transaction.js';
+import { PointReads } from './point-reads.js';
 import { poolOf, type PreparedStatement, queryPreparedOn, queryPreparedOnPool } from './pool.js';
 
 /**
@@ -15,7 +16,10 @@ import { poolOf, type PreparedStatement, queryPreparedOn, queryPreparedOnPool } 
 export class UnitOfWork {
   private readonly current = new RunScopedStorage<OpenTransaction>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pointReads: PointReads,
+  ) {}
 
   get manager(): EntityManager {
     return this.current.getStore()?.manager ?? this.dataSource.manager;
@@ -36,12 +40,24 @@ export class UnitOfWork {
    * a pooled connection (queryPreparedOnPool). It fails with a QueryFailedError, as TypeORM's own
    * queries do.
    */
-  async queryPrepared<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
+  queryPrepared<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
+    return this.runPrepared({ name, text, values }, (statement) => queryPreparedOnPool<R>(poolOf(this.dataSource), statement.name, statement.text, statement.values));
+  }
+
+  /**
+   * The same for a short read by key (a route's read-ahead): outside a transaction it is sent with the
+   * event-loop turn's other point reads, on one connection (PointReads).
+   */
+  pointRead<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
+    return this.runPrepared({ name, text, values }, (statement) => this.pointReads.read<R>(statement));
+  }
+
+  private async runPrepared<R extends QueryResultRow>(statement: PreparedStatement, outsideTransaction: (statement: PreparedStatement) => Promise<R[]>): Promise<R[]> {
     const open = this.current.getStore();
     try {
-      return open ? await open.query<R>(name, text, values) : await queryPreparedOnPool<R>(poolOf(this.dataSource), name, text, values);
+      return open ? await open.query<R>(statement.name, statement.text, statement.values) : await outsideTransaction(statement);
     } catch (error) {
-      throw asQueryFailed(error, text, values);
+      throw asQueryFailed(error, statement.text, statement.values);
     }
   }
 
