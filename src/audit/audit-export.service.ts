@@ -51,15 +51,15 @@ export class AuditExportService {
       throw invalid([{ field: 'checkpoints', message: 'checkpoints=true needs format=ndjson' }]);
     }
     const leave = await this.gate.enter(principal.companyId);
-    const stream = Readable.from(this.lines(principal, query), { objectMode: false, highWaterMark: 1 });
-    stream.once('close', leave);
+    const stream = Readable.from(this.lines(principal, query, leave), { objectMode: false, highWaterMark: 1 });
+    stream.once('close', () => void leave()); // a client gone, or a failed window: the slot is freed all the same
     return new StreamableFile(stream, {
       type: CONTENT_TYPES[query.format],
       disposition: `attachment; filename="audit-log.${query.format}"`,
     });
   }
 
-  private async *lines(principal: Principal, query: AuditExportQuery): AsyncGenerator<string | Buffer> {
+  private async *lines(principal: Principal, query: AuditExportQuery, leave: () => Promise<void>): AsyncGenerator<string | Buffer> {
     if (query.format === 'csv') yield csvRow(CSV_COLUMNS);
     const deadline = this.lifecycle.streamsDeadline;
     for await (const window of this.log.copyInChainOrder(principal.companyId, query, query.format)) {
@@ -68,6 +68,7 @@ export class AuditExportService {
       else if (query.checkpoints === 'true') yield* this.withCheckpoints(principal.companyId, window);
       else yield window.value;
     }
+    await leave(); // before the response ends: the client may start its next scan the moment it does
     if (deadline.aborted) yield INTERRUPTED[query.format];
   }
 

@@ -21,8 +21,12 @@ export class CompanyScanGate {
     @Inject(LOGGER) private readonly logger: AppLogger,
   ) {}
 
-  /** Takes the company's slot or refuses with 429; call the returned function exactly once to free it. */
-  async enter(companyId: string): Promise<() => void> {
+  /**
+   * Takes the company's slot or refuses with 429. The returned function frees it (once, however often
+   * it is called), its promise settling when the slot is free: a scan awaits it before its last byte,
+   * so a client that starts the next scan as soon as one ends is not refused.
+   */
+  async enter(companyId: string): Promise<() => Promise<void>> {
     const holder = randomUUID();
     const taken = await this.uow.manager.query<unknown[]>(
       `INSERT INTO company_scan_leases (company_id, holder, expires_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
@@ -40,14 +44,16 @@ export class CompanyScanGate {
         .catch((error: unknown) => this.logger.warn({ err: error, companyId }, 'renewing a scan lease failed'));
     }, RENEW_EVERY_MS);
     renewal.unref();
-    let released = false;
+    let released: Promise<void> | undefined;
     return () => {
-      if (released) return;
-      released = true;
-      clearInterval(renewal);
-      this.uow.manager
+      released ??= this.uow.manager
         .query(`DELETE FROM company_scan_leases WHERE company_id = $1 AND holder = $2`, [companyId, holder])
-        .catch((error: unknown) => this.logger.warn({ err: error, companyId }, 'releasing a scan lease failed; it expires by itself'));
+        .then(
+          () => undefined,
+          (error: unknown) => this.logger.warn({ err: error, companyId }, 'releasing a scan lease failed; it expires by itself'),
+        )
+        .finally(() => clearInterval(renewal));
+      return released;
     };
   }
 
@@ -56,7 +62,7 @@ export class CompanyScanGate {
     try {
       return await work();
     } finally {
-      leave();
+      await leave();
     }
   }
 }

@@ -133,6 +133,21 @@ describe('audit export bytes', () => {
     expectProblem(hostile, 400, 'validation_failed');
   });
 
+  it('frees the company\'s scan slot before a scan\'s response ends: back-to-back exports and verifications are all served', async () => {
+    const leases = () => app.dataSource.query('SELECT holder FROM company_scan_leases WHERE company_id = $1', [company.companyId]);
+    const exporter = app.app.get(AuditExportService, { strict: false });
+    const stream = (await exporter.export({ companyId: company.companyId } as Principal, { format: 'ndjson' })).getStream();
+    stream.resume();
+    await new Promise((resolve) => stream.once('end', resolve));
+    expect(await leases()).toEqual([]);
+    for (let round = 0; round < 10; round += 1) {
+      const csv = round % 2 === 0;
+      expect(await exported({ format: csv ? 'csv' : 'ndjson', to: '2020-01-01T00:00:00.000Z' })).toBe(csv ? CSV_HEADER : '');
+      await app.http().get('/v1/audit-logs/verify').set(company.auth).expect(200);
+    }
+    expect(await leases()).toEqual([]);
+  });
+
   it('exports a time range byte for byte', async () => {
     const from = events[1000].occurredAt;
     const to = events[3000].occurredAt;
