@@ -144,6 +144,36 @@ describe('inspections', () => {
       expect(await expectLedgerConsistent(app, owner.companyId)).toBe(10);
     });
 
+    it('keeps no template its first use made in a transaction that rolled back: the next create finds them stored', async () => {
+      const { owner, vehicle } = await companyWithVehicle();
+      const templatesOf = (companyId: string) => app.dataSource.query('SELECT id FROM inspection_templates WHERE company_id = $1', [companyId]);
+      // the company's first inspection makes its starter templates, then is refused: all of it rolls back
+      expectProblem(await create(owner, { vehicleId: vehicle.id, templateKey: 'check-out', items: [{ key: 'photos', result: 'pass' }] }), 400, 'validation_failed');
+      expect(await templatesOf(owner.companyId)).toEqual([]);
+      await create(owner, { vehicleId: vehicle.id, templateKey: 'check-out', items: ITEMS }).expect(201);
+      const [byId] = (await app.http().get('/v1/inspection-templates').set(owner.auth).expect(200)).body.data as Array<{ id: string }>;
+      await create(owner, { vehicleId: vehicle.id, templateId: byId.id, items: [{ key: 'tyres', result: 'pass' }] }).expect(201);
+      expect(await templatesOf(owner.companyId)).toHaveLength(3);
+      expect(await expectLedgerConsistent(app, owner.companyId)).toBe(8);
+    });
+
+    it('answers 404 for another company\'s template id after that company has used it', async () => {
+      const { owner, vehicle } = await companyWithVehicle();
+      const other = await companyWithVehicle();
+      const [theirs] = (await app.http().get('/v1/inspection-templates').set(other.owner.auth).expect(200)).body.data as Array<{ id: string }>;
+      for (let use = 0; use < 2; use += 1) await create(other.owner, { vehicleId: other.vehicle.id, templateId: theirs.id, items: ITEMS }).expect(201);
+      expectProblem(await create(owner, { vehicleId: vehicle.id, templateId: theirs.id, items: ITEMS }), 404, 'not_found');
+      expect(await expectLedgerConsistent(app, owner.companyId)).toBe(10);
+    });
+
+    it('has templates the database keeps as stored: an UPDATE or DELETE is refused', async () => {
+      const { owner } = await companyWithVehicle();
+      await app.http().get('/v1/inspection-templates').set(owner.auth).expect(200);
+      await expect(app.dataSource.query(`UPDATE inspection_templates SET name = 'Changed' WHERE company_id = $1`, [owner.companyId])).rejects.toMatchObject({ driverError: { code: '23001' } });
+      await expect(app.dataSource.query('DELETE FROM inspection_templates WHERE company_id = $1', [owner.companyId])).rejects.toMatchObject({ driverError: { code: '23001' } });
+      expect(await app.dataSource.query('SELECT name FROM inspection_templates WHERE company_id = $1 ORDER BY name', [owner.companyId])).toHaveLength(3);
+    });
+
     it('is refused to auditors (role_forbidden) and needs authentication', async () => {
       const { owner, vehicle } = await companyWithVehicle();
       const auditor = await newTeamMember(app, owner, 'auditor');
