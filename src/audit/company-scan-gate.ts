@@ -23,8 +23,8 @@ export class CompanyScanGate {
 
   /**
    * Takes the company's slot or refuses with 429. The returned function frees it (once, however often
-   * it is called), its promise settling when the slot is free: a scan awaits it before its last byte,
-   * so a client that starts the next scan as soon as one ends is not refused.
+   * it is called), its promise settling when the slot is free: a scan awaits it before its response
+   * ends, so a client that starts the next scan as soon as one ends is not refused.
    */
   async enter(companyId: string): Promise<() => Promise<void>> {
     const holder = randomUUID();
@@ -46,13 +46,15 @@ export class CompanyScanGate {
     renewal.unref();
     let released: Promise<void> | undefined;
     return () => {
-      released ??= this.uow.manager
-        .query(`DELETE FROM company_scan_leases WHERE company_id = $1 AND holder = $2`, [companyId, holder])
-        .then(
-          () => undefined,
-          (error: unknown) => this.logger.warn({ err: error, companyId }, 'releasing a scan lease failed; it expires by itself'),
-        )
-        .finally(() => clearInterval(renewal));
+      if (!released) {
+        clearInterval(renewal);
+        released = this.uow.manager
+          .query(`DELETE FROM company_scan_leases WHERE company_id = $1 AND holder = $2`, [companyId, holder])
+          .then(
+            () => undefined,
+            (error: unknown) => this.logger.warn({ err: error, companyId }, 'releasing a scan lease failed; it expires by itself'),
+          );
+      }
       return released;
     };
   }
