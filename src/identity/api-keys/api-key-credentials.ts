@@ -83,8 +83,8 @@ const rotatedAway = (row: KeyAuthRow) => {
 @Injectable()
 export class ApiKeyCredentials {
   /**
-   * Lookups of one event-loop turn share one prepared query, straight on the pool (never a caller's
-   * transaction).
+   * Lookups of one event-loop turn share one prepared query, sent with the turn's other point reads
+   * (never on a caller's transaction).
    */
   private readonly keys: BatchedLookup<KeyAuthRow>;
 

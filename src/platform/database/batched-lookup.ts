@@ -23,6 +23,7 @@ export class BatchedLookup<Row extends QueryResultRow> {
       const waiting = this.batch.get(key);
       if (waiting) waiting.push({ resolve, reject });
       else this.batch.set(key, [{ resolve, reject }]);
+      // send() adds its read before its first await, so the read joins the turn being sent
       if (this.batch.size === 1 && !waiting) this.reads.beforeSend(() => void this.send());
     });
   }
