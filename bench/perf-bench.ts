@@ -25,11 +25,12 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomInt } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startPrivateCluster } from './private-cluster.js';
+import { databaseCpuMicros, processCpuMicros } from './process-cpu.js';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { LoadResult, LoadSpec } from './perf-cannon.js';
@@ -123,37 +124,6 @@ async function startCluster(): Promise<string> {
 
 /** Each started server's process, by its base URL: the process a scenario's URL loads. */
 const serverPids = new Map<string, number>();
-/** Linux's USER_HZ: /proc counts CPU time in these ticks. */
-const TICKS_PER_SECOND = 100;
-
-/** Fields of /proc/PID/stat after the command name (index 0 is the state, 11–14 utime, stime, cutime, cstime); none once it exited. */
-function statOf(pid: number | string): string[] | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU µs a process has used (with `reaped`, also its exited children's: a postmaster's closed backends). */
-function cpuMicrosOf(fields: string[] | undefined, reaped = false): number {
-  if (!fields) return 0;
-  const ticks = Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
-  return (ticks * 1e6) / TICKS_PER_SECOND;
-}
-
-/** The private cluster's CPU µs: the postmaster and every backend it started. */
-function databaseCpuMicros(postmaster: number): number {
-  let total = cpuMicrosOf(statOf(postmaster), true);
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const fields = statOf(entry);
-    if (fields && Number(fields[1]) === postmaster) total += cpuMicrosOf(fields);
-  }
-  return total;
-}
-
 interface CpuPerRequest {
   /** The loaded server's CPU µs per request (on the embedded database, the database's too: it runs in-process). */
   app: number;
@@ -164,7 +134,7 @@ interface CpuPerRequest {
 /** Runs `work` (a load of `url` that answered `requests` times) and charges the CPU it took to those requests. */
 async function measureCpu<T>(url: string, work: () => Promise<T>, requestsOf: (result: T) => number, postmaster: number | undefined): Promise<T & { cpu: CpuPerRequest }> {
   const server = serverPids.get(new URL(url).origin);
-  const sample = () => ({ app: server ? cpuMicrosOf(statOf(server)) : Number.NaN, database: postmaster ? databaseCpuMicros(postmaster) : undefined });
+  const sample = () => ({ app: server ? processCpuMicros(server) : Number.NaN, database: postmaster ? databaseCpuMicros(postmaster) : undefined });
   const before = sample();
   const result = await work();
   const after = sample();
