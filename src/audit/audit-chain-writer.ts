@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { newId } from '../platform/database/uuid-entity.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { type AuditDraft, GENESIS_HASH } from './audit-chain.js';
+import { AuditChainer } from './audit-chainer.js';
 
 const STAGE_SQL = `
   INSERT INTO audit_pending (company_id, genesis_hash, id, actor_type, actor_id, actor_name, actor_public_id, ip,
@@ -13,27 +14,23 @@ const LIMITS = { userAgent: 512, path: 2048, idempotencyKey: 255, name: 200, ip:
 
 /**
  * Adds events to their company's hash chain. `append` stages the event in `audit_pending` in the open
- * transaction (or a new one); at COMMIT a deferred trigger (migration 1764103000000) runs the
- * `audit_append` function for it (migrations 1764102100000, 1764103000000): it locks the company's
- * `audit_chain_heads` row FOR UPDATE (a writer that waited reads the head as the one before it
- * committed it), so writers of one company take turns and can never fork the chain, while other
- * companies lock other rows and do not wait. Because that happens inside the COMMIT, the lock is held
- * for the append and the WAL flush only, never across a round trip to this process. It takes the
- * event's time once it holds the head and computes the hash of tools/audit-verify/lib/chain.js in SQL
- * from exactly the values given here (test/audit/audit-chain.spec.ts holds the two to the same bytes).
- *
- * Lock order (docs/ARCHITECTURE.md): the company row BEFORE the chain head. `audit_append` locks the
- * head alone (migration 1764103300000: a company's records check it without a lock), so a write that
- * locked the company row (team changes, credit debits) still took it before the head, and one that did
- * not never locks it: neither can wait for the other in a cycle.
+ * transaction (or a new one), so it commits with the write or not at all; once the transaction has
+ * committed, AuditChainer chains it (migration 1764103500000), and the transaction's caller goes on only
+ * then. The chain takes the event's seq, time and hash there, once it holds the company's chain head,
+ * computing the hash of tools/audit-verify/lib/chain.js in SQL from exactly the values given here
+ * (test/audit/audit-chain.spec.ts holds the two to the same bytes). Staging locks nothing: a write holds
+ * no chain lock, whatever else it locks.
  */
 @Injectable()
 export class AuditChainWriter {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly chainer: AuditChainer,
+  ) {}
 
   /**
-   * Stages the event in the open transaction, or appends it in a new one if there is none; answers
-   * the event's id. Its seq, time and hash exist once the transaction has committed.
+   * Stages the event in the open transaction, or in a new one if there is none; answers the event's id.
+   * Its seq, time and hash exist once the transaction has committed and been followed by its chaining.
    */
   append(draft: AuditDraft): Promise<string> {
     return this.uow.run(async () => {
@@ -43,6 +40,7 @@ export class AuditChainWriter {
         event.ip, event.userAgent, event.requestId, event.action, event.method, event.path, event.resourceType, event.resourceId,
         event.status, event.outcome, event.creditsSpent, event.idempotencyKey, event.changes ?? null,
       ]);
+      this.uow.afterCommit(`audit-chain ${event.companyId}`, () => this.chainer.chain(event.companyId));
       return event.id;
     });
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditChainWriter } from './audit-chain-writer.js';
+import { AuditChainer } from './audit-chainer.js';
 import { CompanyScanGate } from './company-scan-gate.js';
 import { AuditEvent } from './audit-event.entity.js';
 import { AuditExportService } from './audit-export.service.js';
@@ -13,7 +14,7 @@ import { AuditCheckpointsController, AuditKeysController } from './checkpoints/a
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEvent])],
   controllers: [AuditCheckpointsController, AuditKeysController, AuditController],
-  providers: [AuditChainWriter, AuditRecorder, AuditLogService, AuditExportService, CompanyScanGate, AuditCheckpoints],
+  providers: [AuditChainWriter, AuditChainer, AuditRecorder, AuditLogService, AuditExportService, CompanyScanGate, AuditCheckpoints],
   exports: [AuditRecorder],
 })
 export class AuditModule {}

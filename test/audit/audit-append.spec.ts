@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditChainWriter, bounded } from '../../src/audit/audit-chain-writer.js';
+import { AuditChainer } from '../../src/audit/audit-chainer.js';
 import { type AuditDraft, type ChainedEvent, chainHash, GENESIS_HASH } from '../../src/audit/audit-chain.js';
 import { type RepositoryContext, startRepositoryContext } from '../support/repositories.js';
 
@@ -36,12 +37,13 @@ const draft = (companyId: string, overrides: Partial<AuditDraft> = {}): AuditDra
 /** The event as the verifier sees it: the draft as stored, with the id, seq and time the database gave it. */
 const chained = (one: AuditDraft, row: StoredEvent): ChainedEvent => ({ ...bounded(one), id: row.id, seq: Number(row.seq), occurredAt: row.occurred_at });
 
-describe('audit_append at COMMIT (one deferred trigger)', () => {
+describe('audit events staged in the write, chained after its COMMIT (audit_chain_pending)', () => {
   let context: RepositoryContext;
   let writer: AuditChainWriter;
   const storedOf = (companyId: string) =>
     context.uow.manager.query<StoredEvent[]>('SELECT id, seq, occurred_at, prev_hash, hash FROM audit_events WHERE company_id = $1 ORDER BY seq', [companyId]);
-  const pendingCount = async () => Number((await context.uow.manager.query<Array<{ count: string }>>('SELECT count(*) FROM audit_pending'))[0].count);
+  const pendingCount = async (companyId: string) =>
+    Number((await context.uow.manager.query<Array<{ count: string }>>('SELECT count(*) FROM audit_pending WHERE company_id = $1', [companyId]))[0].count);
 
   beforeAll(async () => {
     context = await startRepositoryContext();
@@ -74,7 +76,7 @@ describe('audit_append at COMMIT (one deferred trigger)', () => {
     });
     const [head] = await context.uow.manager.query<Array<{ seq: string; hash: string }>>('SELECT seq, hash FROM audit_chain_heads WHERE company_id = $1', [companyId]);
     expect({ seq: Number(head.seq), hash: head.hash }).toEqual({ seq: 3, hash: previous });
-    expect(await pendingCount()).toBe(0);
+    expect(await pendingCount(companyId)).toBe(0);
   });
 
   it('times each event once it holds the head: concurrent appends rise in time as in seq', async () => {
@@ -89,7 +91,7 @@ describe('audit_append at COMMIT (one deferred trigger)', () => {
     stored.forEach((row) => expect(row.hash).toBe(chainHash(chained(drafts[ids.indexOf(row.id)], row), row.prev_hash)));
   });
 
-  it('appends the events of one transaction at its COMMIT, in the order they were staged, and none of a rolled-back one', async () => {
+  it('chains the events of one transaction once it has committed, in the order they were staged, and none of a rolled-back one', async () => {
     const companyId = await context.newCompany();
     const drafts = ['first', 'second', 'third'].map((requestId) => draft(companyId, { requestId }));
     await context.uow.run(async () => {
@@ -105,10 +107,10 @@ describe('audit_append at COMMIT (one deferred trigger)', () => {
     const stored = await storedOf(companyId);
     expect(stored.map((row) => Number(row.seq))).toEqual([1, 2, 3]);
     stored.forEach((row, index) => expect(row.hash).toBe(chainHash(chained(drafts[index], row), row.prev_hash)));
-    expect(await pendingCount()).toBe(0);
+    expect(await pendingCount(companyId)).toBe(0);
   });
 
-  it('holds the chain head only while committing: a staged, uncommitted event does not hold up another writer of the company', async () => {
+  it('holds no chain lock in the write: a staged, uncommitted event does not hold up another writer of the company', async () => {
     const companyId = await context.newCompany();
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -116,7 +118,7 @@ describe('audit_append at COMMIT (one deferred trigger)', () => {
     const isStaged = new Promise<void>((resolve) => (staged = resolve));
     const slow = context.uow.runDetached(async (manager) => {
       await writer.append(draft(companyId, { requestId: 'slow' }));
-      // the head row is made (and locked) by the first append: staging has not touched it
+      // the head row is made (and locked) by the first chaining: staging has not touched it
       expect(await manager.query('SELECT seq FROM audit_chain_heads WHERE company_id = $1', [companyId])).toEqual([]);
       staged();
       await held;
@@ -134,20 +136,56 @@ describe('audit_append at COMMIT (one deferred trigger)', () => {
     expect((await storedOf(companyId)).map((row) => Number(row.seq))).toEqual(embedded ? [1] : [1, 2]);
   });
 
-  it("appends without locking the company's row: the head it locks exists only for a company that exists", async () => {
+  it("stages without locking the company's row or the chain head; the head is made at the company's first chaining", async () => {
     const companyId = await context.newCompany();
     for (const requestId of ['makes-the-head', 'finds-the-head']) {
       await context.uow.run(async () => {
         await writer.append(draft(companyId, { requestId }));
-        await context.uow.manager.query('SET CONSTRAINTS audit_pending_append IMMEDIATE'); // the append, now
         expect(await context.companyRowLockedHere(companyId)).toBe(false);
+        const [head] = await context.uow.manager.query<Array<{ locked: boolean }>>(
+          'SELECT xmax = pg_current_xact_id()::xid AS locked FROM audit_chain_heads WHERE company_id = $1', [companyId]);
+        expect(head?.locked ?? false).toBe(false);
       });
     }
     expect((await storedOf(companyId)).map((row) => Number(row.seq))).toEqual([1, 2]);
   });
 
+  it('chains what a stopped instance left staged: with the next write of the company, or by the sweep', async () => {
+    const [companyId, otherCompanyId] = [await context.newCompany(), await context.newCompany()];
+    // committed writes whose instance stopped before chaining them: their events, staged and committed
+    const leftBehind = ['left-1', 'left-2'].map((requestId) => draft(companyId, { requestId }));
+    const stage = (one: AuditDraft) =>
+      context.uow.manager.query(
+        `INSERT INTO audit_pending (company_id, genesis_hash, id, actor_type, actor_id, actor_name, actor_public_id, ip, user_agent,
+           request_id, action, method, path, resource_type, resource_id, status, outcome, credits_spent, idempotency_key, changes)
+         VALUES ($1, $2, gen_random_uuid(), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
+        [one.companyId, GENESIS_HASH, one.actor.type, one.actor.id, one.actor.name, one.actor.publicId, one.ip, one.userAgent, one.requestId,
+          one.action, one.method, one.path, one.resourceType, one.resourceId, one.status, one.outcome, one.creditsSpent, one.idempotencyKey, one.changes],
+      );
+    for (const one of leftBehind) await stage(one);
+    await stage(draft(otherCompanyId, { requestId: 'left-elsewhere' }));
+    expect(await storedOf(companyId)).toEqual([]);
+
+    await writer.append(draft(companyId, { requestId: 'next-write' }));
+    const requestIds = async (company: string) =>
+      (await context.uow.manager.query<Array<{ request_id: string }>>('SELECT request_id FROM audit_events WHERE company_id = $1 ORDER BY seq', [company])).map((row) => row.request_id);
+    expect(await requestIds(companyId)).toEqual(['left-1', 'left-2', 'next-write']);
+    expect(await requestIds(otherCompanyId)).toEqual([]);
+
+    expect(await context.get(AuditChainer).sweep()).toBeGreaterThanOrEqual(1);
+    expect(await requestIds(otherCompanyId)).toEqual(['left-elsewhere']);
+    expect(await pendingCount(otherCompanyId)).toBe(0);
+    const stored = await storedOf(companyId);
+    let previous = GENESIS_HASH;
+    stored.forEach((row, index) => {
+      expect(row.hash).toBe(chainHash(chained([...leftBehind, draft(companyId, { requestId: 'next-write' })][index], row), previous));
+      previous = row.hash;
+    });
+  });
+
   it('refuses an event of a company that does not exist, storing nothing', async () => {
-    await expect(writer.append(draft('019a0000-0000-7000-8000-0000000000ff'))).rejects.toThrow(/no company/);
-    expect(await pendingCount()).toBe(0);
+    const unknownCompanyId = '019a0000-0000-7000-8000-0000000000ff';
+    await expect(writer.append(draft(unknownCompanyId))).rejects.toThrow(/no company/);
+    expect(await pendingCount(unknownCompanyId)).toBe(0);
   });
 });

@@ -15,6 +15,8 @@ const COMMIT: Statement = { text: 'COMMIT' };
 export class DeferredTransaction {
   private started: Promise<unknown> | undefined;
   private readonly staged: Statement[] = [];
+  /** Work to run once it has committed (UnitOfWork.afterCommit). */
+  readonly afterCommit = new Map<string, () => Promise<void>>();
   /** Whether the server has ended it (COMMIT answered, however): nothing to roll back. */
   private ended = false;
   private readonly runnerQuery: QueryRunner['query'];

@@ -80,7 +80,18 @@ export class UnitOfWork {
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const open = this.current.getStore();
     if (open) return work(open.manager);
-    return this.dataSource.transaction((manager) => this.current.run(this.begun(manager), () => work(manager)));
+    return this.inNewTransaction(work);
+  }
+
+  /**
+   * Work that belongs right after the open transaction commits (chaining its audit events), run once
+   * per `key` however often it is asked for, before the transaction's caller goes on; nothing runs if
+   * the transaction rolls back. `work` must not fail: what it does, it does for a committed write.
+   */
+  afterCommit(key: string, work: () => Promise<void>): void {
+    const open = this.current.getStore();
+    if (!open) throw new Error('afterCommit runs inside a transaction');
+    if (!open.afterCommit.has(key)) open.afterCommit.set(key, work);
   }
 
   /**
@@ -93,28 +104,35 @@ export class UnitOfWork {
     if (open) return work(open.manager);
     const runner = this.dataSource.createQueryRunner();
     const deferred = new DeferredTransaction(runner, poolOf(this.dataSource));
+    let result: T;
     try {
-      const result = await this.current.run(deferred, () => work(runner.manager));
+      result = await this.current.run(deferred, () => work(runner.manager));
       await deferred.commit().catch((error: unknown) => {
         throw asQueryFailed(error, 'COMMIT', []);
       });
-      return result;
     } catch (error) {
       await deferred.rollback();
       throw error;
     } finally {
       await deferred.release();
     }
+    await runAfterCommit(deferred);
+    return result;
   }
 
   /** Runs `work` in a new transaction of its own, even inside another (e.g. recording a denial). */
   runDetached<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.current.exit(() =>
-      this.dataSource.transaction((manager) => this.current.run(this.begun(manager), () => work(manager))),
-    );
+    return this.current.exit(() => this.inNewTransaction(work));
   }
 
-  /** A transaction TypeORM began and will commit (`run`, `runDetached`). */
+  /** A transaction TypeORM begins and commits, then its after-commit work (`run`, `runDetached`). */
+  private async inNewTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    let open: OpenTransaction | undefined;
+    const result = await this.dataSource.transaction((manager) => this.current.run((open = this.begun(manager)), () => work(manager)));
+    await runAfterCommit(open!);
+    return result;
+  }
+
   private begun(manager: EntityManager): OpenTransaction {
     const pool = poolOf(this.dataSource);
     const query: OpenTransaction['query'] = async (name, text, values) => queryPreparedOn(pool, await connectionOf(manager.queryRunner!), name, text, values);
@@ -124,6 +142,7 @@ export class UnitOfWork {
       query,
       // its deferred trigger takes the staged row at TypeORM's COMMIT all the same
       stageForCommit: async ({ name, text, values }) => void (await query(name, text, values)),
+      afterCommit: new Map(),
     };
   }
 
@@ -148,6 +167,13 @@ interface OpenTransaction {
   query: <R extends QueryResultRow>(name: string, text: string, values: unknown[]) => Promise<R[]>;
   /** A statement whose work belongs at COMMIT: held back to travel with it (DeferredTransaction), or run now. */
   stageForCommit: (statement: PreparedStatement) => void | Promise<void>;
+  /** Work to run once it has committed, by key (UnitOfWork.afterCommit). */
+  afterCommit: Map<string, () => Promise<void>>;
+}
+
+/** Each piece of after-commit work, in the order it was asked for. */
+async function runAfterCommit(committed: OpenTransaction): Promise<void> {
+  for (const work of committed.afterCommit.values()) await work();
 }
 
 /** A driver error as TypeORM's own queries fail: a QueryFailedError naming the statement. */

@@ -1,5 +1,24 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The head may move forward one seq (with any hash); migration 1764103500000 narrows and widens this. */
+export const FORWARD_ONE_STEP = 'NEW.seq = OLD.seq + 1';
+
+/** The head's guard: no delete, no change of company, and an update only keeps it or moves it `forward`. */
+export const headForwardOnlyFunction = (verb: 'CREATE' | 'CREATE OR REPLACE', forward: string) => `
+      ${verb} FUNCTION audit_chain_heads_forward_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP <> 'UPDATE' THEN
+          RAISE EXCEPTION 'audit_chain_heads: % refused', TG_OP USING ERRCODE = 'restrict_violation';
+        END IF;
+        IF NEW.company_id <> OLD.company_id
+           OR NOT (NEW.seq = OLD.seq AND NEW.hash = OLD.hash OR ${forward}) THEN
+          RAISE EXCEPTION 'audit_chain_heads: the chain head only moves forward (seq % to %) refused', OLD.seq, NEW.seq
+            USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN NEW;
+      END
+      $$`;
+
 /**
  * The audit log's guards that the service itself cannot switch off (contract §4 audit):
  * 1. the chain head only moves forward, one seq at a time, and is never deleted (trigger), so events
@@ -15,20 +34,7 @@ export class AuditGuard1763871900000 implements MigrationInterface {
   name = 'AuditGuard1763871900000';
 
   async up(db: QueryRunner): Promise<void> {
-    await db.query(`
-      CREATE FUNCTION audit_chain_heads_forward_only() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_OP <> 'UPDATE' THEN
-          RAISE EXCEPTION 'audit_chain_heads: % refused', TG_OP USING ERRCODE = 'restrict_violation';
-        END IF;
-        IF NEW.company_id <> OLD.company_id
-           OR NOT (NEW.seq = OLD.seq AND NEW.hash = OLD.hash OR NEW.seq = OLD.seq + 1) THEN
-          RAISE EXCEPTION 'audit_chain_heads: the chain head only moves forward (seq % to %) refused', OLD.seq, NEW.seq
-            USING ERRCODE = 'restrict_violation';
-        END IF;
-        RETURN NEW;
-      END
-      $$`);
+    await db.query(headForwardOnlyFunction('CREATE', FORWARD_ONE_STEP));
     await db.query(`
       CREATE TRIGGER audit_chain_heads_forward_only BEFORE UPDATE OR DELETE ON audit_chain_heads
       FOR EACH ROW EXECUTE FUNCTION audit_chain_heads_forward_only()`);

@@ -37,32 +37,42 @@ const LOCK_BY_UPSERT = `
         END IF;
 `;
 
+/**
+ * An event's canonical JSON (tools/audit-verify/lib/chain.js: its fields in their fixed order, strings
+ * escaped as JSON.stringify escapes them) as a SQL expression: `field` gives a stored column's value,
+ * `seq` and `occurredAt` the place in the chain.
+ */
+export function canonicalEventJson(field: (column: string) => string, seq: string, occurredAt: string): string {
+  const text = (column: string) => `audit_json_string(${field(column)})`;
+  return `'{"id":' || ${text('id')}
+          || ',"seq":' || ${seq}
+          || ',"occurredAt":"' || to_char(${occurredAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'
+          || ',"companyId":' || audit_json_string(${field('company_id')}::text)
+          || ',"actor":{"type":' || ${text('actor_type')}
+          || ',"id":' || ${text('actor_id')}
+          || ',"name":' || ${text('actor_name')}
+          || ',"publicId":' || ${text('actor_public_id')}
+          || '},"ip":' || ${text('ip')}
+          || ',"userAgent":' || ${text('user_agent')}
+          || ',"requestId":' || ${text('request_id')}
+          || ',"action":' || ${text('action')}
+          || ',"method":' || ${text('method')}
+          || ',"path":' || ${text('path')}
+          || ',"resourceType":' || ${text('resource_type')}
+          || ',"resourceId":' || ${text('resource_id')}
+          || ',"status":' || ${field('status')}
+          || ',"outcome":' || ${text('outcome')}
+          || ',"creditsSpent":' || ${field('credits_spent')}
+          || ',"idempotencyKey":' || ${text('idempotency_key')}
+          || CASE WHEN ${field('changes')} IS NULL THEN '' ELSE ',"changes":' || ${text('changes')} END
+          || '}'`;
+}
+
 /** From the locked head: the event's seq and time, its canonical JSON and hash (tools/audit-verify/lib/chain.js), the row, the head moved on. */
 const APPEND_AT_HEAD = `
         seq := head_seq + 1;
         occurred_at := date_trunc('milliseconds', clock_timestamp());
-        canonical := '{"id":' || audit_json_string(p_id)
-          || ',"seq":' || seq
-          || ',"occurredAt":"' || to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'
-          || ',"companyId":' || audit_json_string(p_company_id::text)
-          || ',"actor":{"type":' || audit_json_string(p_actor_type)
-          || ',"id":' || audit_json_string(p_actor_id)
-          || ',"name":' || audit_json_string(p_actor_name)
-          || ',"publicId":' || audit_json_string(p_actor_public_id)
-          || '},"ip":' || audit_json_string(p_ip)
-          || ',"userAgent":' || audit_json_string(p_user_agent)
-          || ',"requestId":' || audit_json_string(p_request_id)
-          || ',"action":' || audit_json_string(p_action)
-          || ',"method":' || audit_json_string(p_method)
-          || ',"path":' || audit_json_string(p_path)
-          || ',"resourceType":' || audit_json_string(p_resource_type)
-          || ',"resourceId":' || audit_json_string(p_resource_id)
-          || ',"status":' || p_status
-          || ',"outcome":' || audit_json_string(p_outcome)
-          || ',"creditsSpent":' || p_credits_spent
-          || ',"idempotencyKey":' || audit_json_string(p_idempotency_key)
-          || CASE WHEN p_changes IS NULL THEN '' ELSE ',"changes":' || audit_json_string(p_changes) END
-          || '}';
+        canonical := ${canonicalEventJson((column) => `p_${column}`, 'seq', 'occurred_at')};
         new_hash := encode(sha256(convert_to(canonical || head_hash, 'UTF8')), 'hex');
         INSERT INTO audit_events (id, company_id, seq, occurred_at, actor_type, actor_id, actor_name, actor_public_id,
             ip, user_agent, request_id, action, method, path, resource_type, resource_id, status, outcome,
@@ -89,6 +99,22 @@ export function appendFunction(lock: string, returns: 'seq' | 'table'): string {
       END
       $$`;
 }
+
+/** The deferred trigger's function: the staged event appended at COMMIT, then unstaged. */
+export const APPEND_PENDING_FUNCTION = `
+      CREATE FUNCTION audit_append_pending() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        appended bigint;
+      BEGIN
+        appended := audit_append(${APPEND_ARGUMENTS});
+        DELETE FROM audit_pending WHERE id = NEW.id;
+        RETURN NULL;
+      END
+      $$`;
+
+export const APPEND_PENDING_TRIGGER = `
+      CREATE CONSTRAINT TRIGGER audit_pending_append AFTER INSERT ON audit_pending
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_append_pending()`;
 
 /**
  * The audit chain head is locked at COMMIT, not before it, and cheaply (issue #15):
@@ -141,19 +167,8 @@ export class AuditAppendAtCommit1764103000000 implements MigrationInterface {
         idempotency_key text,
         changes text
       ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000)`);
-    await db.query(`
-      CREATE FUNCTION audit_append_pending() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        appended bigint;
-      BEGIN
-        appended := audit_append(${APPEND_ARGUMENTS});
-        DELETE FROM audit_pending WHERE id = NEW.id;
-        RETURN NULL;
-      END
-      $$`);
-    await db.query(`
-      CREATE CONSTRAINT TRIGGER audit_pending_append AFTER INSERT ON audit_pending
-        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_append_pending()`);
+    await db.query(APPEND_PENDING_FUNCTION);
+    await db.query(APPEND_PENDING_TRIGGER);
   }
 
   async down(db: QueryRunner): Promise<void> {

@@ -20,6 +20,7 @@ import { CreditDebitAtCommit1764103100000 } from './1764103100000-credit-debit-a
 import { InspectionVehicleOfCompany1764103200000 } from './1764103200000-inspection-vehicle-of-company.js';
 import { CompanyReferencesUnlocked1764103300000 } from './1764103300000-company-references-unlocked.js';
 import { InspectionTemplatesFixed1764103400000 } from './1764103400000-inspection-templates-fixed.js';
+import { AuditChainedAfterCommit1764103500000 } from './1764103500000-audit-chained-after-commit.js';
 
 /** Every migration, oldest first. Append new ones; never change what a committed one runs (a later one may import its frozen SQL). */
 export const migrations = [
@@ -28,5 +29,5 @@ export const migrations = [
   Contract111764100000000, LicenceCheckSource1764100100000, WebhookAttemptsInFlight1764100900000, AuditCheckpoints1764101000000,
   HotRowsAuditAppend1764101100000, CompanyScanLeases1764101200000,
   CreditLedgerFilters1764102000000, AuditAppendClock1764102100000, AuditAppendAtCommit1764103000000, CreditDebitAtCommit1764103100000,
-  InspectionVehicleOfCompany1764103200000, CompanyReferencesUnlocked1764103300000, InspectionTemplatesFixed1764103400000,
+  InspectionVehicleOfCompany1764103200000, CompanyReferencesUnlocked1764103300000, InspectionTemplatesFixed1764103400000, AuditChainedAfterCommit1764103500000,
 ];
