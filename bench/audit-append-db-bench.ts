@@ -3,9 +3,10 @@
  * pgbench drives the service's own tables on a private cluster with production settings
  * (bench/private-cluster.ts; or BENCH_DATABASE_URL, migrated here): the plain write is a vehicle
  * INSERT in its own transaction (the service's row, indexes and company check), the audited write is
- * the same plus the event the service stages in `audit_pending`, appended to the company's chain at
- * COMMIT. Each runs for one company (its writers take turns on the chain head) and for ten (they do
- * not), at 1 client and at AUDIT_DB_CLIENTS (default 10, the service's pool). Rounds are interleaved;
+ * the same plus the event the service stages in `audit_pending`, chained meanwhile by one more client
+ * calling `audit_chain_pending` as an instance's AuditChainer does (what it has not reached when the
+ * run ends is chained before the CPU is read, and every chain is checked against its head). Each runs
+ * for one company and for ten, at 1 client and at AUDIT_DB_CLIENTS (default 10, the service's pool). Rounds are interleaved;
  * figures are the median round. Database CPU is the cluster's (postmaster and backends, /proc) ÷
  * transactions, so it is only meaningful on the private cluster.
  */
@@ -65,17 +66,44 @@ function script(scenario: Scenario): string {
   return [company, 'BEGIN;', VEHICLE_INSERT, ...(scenario.write === 'audited' ? [AUDIT_STAGE] : []), 'COMMIT;', ''].join('\n');
 }
 
+const pgbench = (url: string, clients: number, file: string) =>
+  promisify(execFile)(PGBENCH, ['-n', '-M', 'prepared', '-c', String(clients), '-j', '1', '-T', String(SECONDS), '-f', file, url]);
+
+/** The chaining, as one instance's AuditChainer does it while writes keep coming: one caller, company after company. */
+function chainerScript(scenario: Scenario): string {
+  return [`\\set company random(0, ${scenario.companies - 1})`, `SELECT audit_chain_pending(${COMPANY});`, '\\sleep 200 us', ''].join('\n');
+}
+
 async function measure(url: string, postmaster: number | undefined, scenario: Scenario, folder: string): Promise<Measured> {
   const file = join(folder, `${scenario.write}-${scenario.companies}-${scenario.clients}.sql`);
   writeFileSync(file, script(scenario));
+  const chainer = join(folder, `chainer-${scenario.companies}.sql`);
+  writeFileSync(chainer, chainerScript(scenario));
   const before = postmaster ? databaseCpuMicros(postmaster) : Number.NaN;
-  const { stdout } = await promisify(execFile)(PGBENCH, ['-n', '-M', 'prepared', '-c', String(scenario.clients), '-j', '1', '-T', String(SECONDS), '-f', file, url]);
+  const [{ stdout }] = await Promise.all([pgbench(url, scenario.clients, file), ...(scenario.write === 'audited' ? [pgbench(url, 1, chainer)] : [])]);
+  if (scenario.write === 'audited') await chainWhatIsLeft(url);
   await new Promise((resolve) => setTimeout(resolve, 300)); // the backends' exit reaches the postmaster's counters
   const after = postmaster ? databaseCpuMicros(postmaster) : Number.NaN;
   const transactions = Number(/actually processed: (\d+)/.exec(stdout)?.[1]);
   const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
   if (!transactions || !tps) throw new Error(`pgbench printed no result:\n${stdout}`);
   return { tps, cpuPerTransaction: (after - before) / transactions };
+}
+
+/** Chains what the chainer had not reached when the run ended (its CPU is the audited writes'), and checks every chain. */
+async function chainWhatIsLeft(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SELECT audit_chain_pending(id) FROM bench_audit_db.companies');
+    const [{ broken }] = (await client.query<{ broken: string }>(
+      `SELECT count(*) AS broken FROM audit_chain_heads h JOIN bench_audit_db.companies c ON c.id = h.company_id
+        WHERE h.seq <> (SELECT count(*) FROM audit_events e WHERE e.company_id = h.company_id)`,
+    )).rows;
+    if (Number(broken) > 0) throw new Error(`${broken} chains do not end at their head`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function prepare(url: string): Promise<void> {
