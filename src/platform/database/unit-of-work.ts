@@ -62,8 +62,8 @@ export class UnitOfWork {
   }
 
   /**
-   * A hand-written statement whose work belongs at COMMIT (staging a credit debit or an audit event
-   * for the deferred triggers that take them there). In a deferred transaction it is held back and
+   * A hand-written statement whose work belongs at COMMIT (staging a credit debit for the deferred
+   * trigger that takes it there, or an audit event to be chained after it). In a deferred transaction it is held back and
    * sent with the COMMIT, in its round trip; in any other, it runs now. Its failure fails the commit.
    */
   async stageForCommit(name: string, text: string, values: unknown[]): Promise<void> {
@@ -133,6 +133,7 @@ export class UnitOfWork {
     return result;
   }
 
+  /** The open transaction TypeORM began (`inNewTransaction`). */
   private begun(manager: EntityManager): OpenTransaction {
     const pool = poolOf(this.dataSource);
     const query: OpenTransaction['query'] = async (name, text, values) => queryPreparedOn(pool, await connectionOf(manager.queryRunner!), name, text, values);
@@ -140,7 +141,7 @@ export class UnitOfWork {
       manager,
       hasBegun: () => true,
       query,
-      // its deferred trigger takes the staged row at TypeORM's COMMIT all the same
+      // staged now: a credit debit's deferred trigger takes it at TypeORM's COMMIT all the same
       stageForCommit: async ({ name, text, values }) => void (await query(name, text, values)),
       afterCommit: new Map(),
     };
