@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { poolOf } from '../../platform/database/pool.js';
+import { poolOf, withPooledConnection } from '../../platform/database/pool.js';
 import { DataSource } from 'typeorm';
 import { LOGGER, type AppLogger } from '../../platform/logging/logger.js';
 import { creditsSpentOf } from '../../platform/operations/operation.js';
@@ -117,22 +117,20 @@ export class KeyUsageMeter implements OnModuleInit, BeforeApplicationShutdown {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    const pool = poolOf(this.dataSource);
     try {
       // both tables in one transaction of the pool's own (never a request's): all or nothing
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        for (const [table, size] of [['api_key_usage_hourly', HOUR_MS], ['api_key_usage_daily', DAY_MS]] as const) {
-          await client.query(UPSERT(table), columnsOf(rollUp(batch.values(), size)));
+      await withPooledConnection(poolOf(this.dataSource), async (client) => {
+        try {
+          await client.query('BEGIN');
+          for (const [table, size] of [['api_key_usage_hourly', HOUR_MS], ['api_key_usage_daily', DAY_MS]] as const) {
+            await client.query(UPSERT(table), columnsOf(rollUp(batch.values(), size)));
+          }
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
         }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     } catch (error) {
       for (const [id, counts] of batch) this.merge(id, counts);
       this.logger.warn({ err: error, buckets: batch.size }, 'could not record API key usage; will retry');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { PoolClient, QueryResultRow } from 'pg';
+import type { QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
-import { poolOf, type PreparedStatement, queryPipelined } from './pool.js';
+import { poolOf, type PreparedStatement, queryPipelined, withPooledConnection } from './pool.js';
 
 interface QueuedRead {
   statement: PreparedStatement;
@@ -65,35 +65,17 @@ export class PointReads {
   private async send(reads: QueuedRead[]): Promise<void> {
     this.inFlight++;
     const pool = poolOf(this.dataSource);
-    let client: PoolClient;
     try {
-      client = await pool.connect();
+      await withPooledConnection(pool, async (client) => {
+        const answers = await Promise.allSettled(await queryPipelined(pool, client, reads.map((read) => read.statement)));
+        answers.forEach((answer, index) => (answer.status === 'fulfilled' ? reads[index].resolve(answer.value.rows) : reads[index].reject(answer.reason)));
+        const failed = answers.find((answer) => answer.status === 'rejected');
+        if (failed) throw failed.reason; // the connection is dropped, not reused
+      });
     } catch (error) {
-      this.inFlight--;
-      for (const read of reads) read.reject(error);
-      return;
-    }
-    let failed = false;
-    try {
-      const answers = await queryPipelined(pool, client, reads.map((read) => read.statement));
-      await Promise.all(
-        answers.map((answer, index) =>
-          answer.then(
-            (result) => reads[index].resolve(result.rows),
-            (error: unknown) => {
-              failed = true;
-              reads[index].reject(error);
-            },
-          ),
-        ),
-      );
-    } catch (error) {
-      failed = true;
-      for (const read of reads) read.reject(error);
+      for (const read of reads) read.reject(error); // those already answered keep their answer
     } finally {
       this.inFlight--;
-      // as pg's own pool.query does: a connection that failed a query is not reused
-      client.release(failed);
     }
   }
 }

@@ -16,17 +16,47 @@ const ownSessions = new WeakMap<Pool, Promise<boolean>>();
  * database it is unnamed: PGlite serves every connection from one backend session, where a name
  * would be shared (and a second connection's prepare of it refused).
  */
-export async function queryPreparedOnPool<R extends QueryResultRow>(pool: Pool, name: string, text: string, values: unknown[]): Promise<R[]> {
-  const client = await pool.connect();
+export function queryPreparedOnPool<R extends QueryResultRow>(pool: Pool, name: string, text: string, values: unknown[]): Promise<R[]> {
+  return withPooledConnection(pool, (client) => queryPreparedOn<R>(pool, client, name, text, values));
+}
+
+/**
+ * Takes a pooled connection for `work` and gives it back, dropped if anything failed on it (as pg's own
+ * pool.query does: a connection that failed a query is not reused). When its socket dies, pg fails the
+ * connection's queries and also emits the error on it; the pool listens only while a connection is idle,
+ * so one taken out needs a listener of its own, or that error ends the process.
+ */
+export async function withPooledConnection<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await checkOut(pool);
+  let failure: Error | undefined;
   try {
-    const rows = await queryPreparedOn<R>(pool, client, name, text, values);
-    client.release();
-    return rows;
+    return await work(client);
   } catch (error) {
-    // as pg's own pool.query does: a connection that failed a query is not reused
-    client.release(error instanceof Error ? error : true);
+    failure = error instanceof Error ? error : new Error(String(error));
     throw error;
+  } finally {
+    client.release(failure);
   }
+}
+
+/**
+ * A pooled connection whose socket errors are its holder's to see (they fail its queries). Released
+ * healthy, it goes back to the pool's own listener; released failed, it is dropped and keeps this one,
+ * for what its dying socket still emits after the holder has seen the failure.
+ */
+async function checkOut(pool: Pool): Promise<PoolClient> {
+  const client = await pool.connect();
+  let socketError: Error | undefined;
+  const onError = (error: Error) => (socketError ??= error);
+  client.on('error', onError);
+  const release = client.release.bind(client);
+  client.release = (error?: Error | boolean) => {
+    const failure = error || socketError;
+    if (!failure) client.removeListener('error', onError);
+    client.release = release;
+    release(failure);
+  };
+  return client;
 }
 
 /** The same on a connection of the pool already taken (a transaction's). */
@@ -111,7 +141,7 @@ export async function queryPipelined(pool: Pool, client: PoolClient, statements:
  * flight on it and nobody else holds it (pg reads the flag at every query it sends).
  */
 export async function connectUnpipelined(pool: Pool): Promise<PoolClient> {
-  const client = await pool.connect();
+  const client = await checkOut(pool);
   const release = client.release.bind(client);
   setPipelined(client, false);
   client.release = (error?: Error | boolean) => {
