@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { Page, PageQuery } from '../platform/http/pagination/page-query.dto.js';
 import { TenantRepository } from '../platform/database/tenant-repository.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
-import { newId } from '../platform/database/uuid-entity.js';
 import { type CreditResource, CreditLedgerEntry, type LedgerActor, type LedgerReason } from './credit-ledger-entry.entity.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -18,15 +17,14 @@ export interface DebitDraft {
   apiKeyId: string | null;
 }
 
-/** The debit and its ledger row, one statement (migration 1764103100000); no row when the balance is short. */
-const DEBIT_SQL = `SELECT balance, threshold AS "lowBalanceThreshold" FROM credit_debit($1, $2, $3, $4, $5::jsonb, $6)`;
+/**
+ * The debit and its ledger row, one statement (migration 1764103600000). Taken at once it answers NULLs
+ * when the balance is short; staged for the COMMIT it refuses instead, with a DEBIT_REFUSED SQLSTATE.
+ */
+const DEBIT_SQL = `SELECT balance, threshold AS "lowBalanceThreshold" FROM credit_debit($1, $2, $3, $4, $5::jsonb, $6, false)`;
+const STAGED_DEBIT_SQL = `SELECT credit_debit($1, $2, $3, $4, $5::jsonb, $6, true)`;
 
-/** A debit staged for the COMMIT, which takes it (migration 1764103100000) or fails with DEBIT_REFUSED. */
-const STAGE_DEBIT_SQL = `
-  INSERT INTO credit_pending (id, company_id, credits, reason, resource_id, actor, api_key_id)
-  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`;
-
-/** How a COMMIT refuses a staged debit (SQLSTATEs of migration 1764103100000). */
+/** How a COMMIT refuses a staged debit (SQLSTATEs of migration 1764103600000). */
 export const DEBIT_REFUSED = { balanceShort: 'FG402', crossesLowBalance: 'FG201' } as const;
 
 /** The only way into the `credit_ledger` table: one row per change of a company's balance. */
@@ -62,21 +60,17 @@ export class CreditLedgerRepository extends TenantRepository<CreditLedgerEntry> 
    * balance. The new balance, or null when it is short.
    */
   async debit(companyId: string, credits: number, draft: DebitDraft): Promise<{ balance: number; lowBalanceThreshold: number } | null> {
-    const [row] = await this.uow.queryPrepared<{ balance: number; lowBalanceThreshold: number }>('credit_debit', DEBIT_SQL, [
-      companyId, credits, draft.resource, draft.resourceId, JSON.stringify(draft.actor), draft.apiKeyId,
-    ]);
-    return row ?? null;
+    const [row] = await this.uow.queryPrepared<{ balance: number | null; lowBalanceThreshold: number }>('credit_debit', DEBIT_SQL, debitValues(companyId, credits, draft));
+    return row.balance === null ? null : { balance: row.balance, lowBalanceThreshold: row.lowBalanceThreshold };
   }
 
   /**
-   * Stages the debit for the transaction's COMMIT: the company row is locked only while the COMMIT
-   * runs. The COMMIT fails with a DEBIT_REFUSED SQLSTATE when the balance is short or the debit would
-   * cross the low-balance threshold.
+   * Stages the debit for the transaction's COMMIT, to be sent just before it in its round trip: the
+   * company row is locked only from there to the end of the COMMIT. The COMMIT fails with a
+   * DEBIT_REFUSED SQLSTATE when the balance is short or the debit would cross the low-balance threshold.
    */
   async stageDebit(companyId: string, credits: number, draft: DebitDraft): Promise<void> {
-    await this.uow.stageForCommit('credit_stage_debit', STAGE_DEBIT_SQL, [
-      newId(), companyId, credits, draft.resource, draft.resourceId, JSON.stringify(draft.actor), draft.apiKeyId,
-    ]);
+    await this.uow.stageForCommit('credit_debit_staged', STAGED_DEBIT_SQL, debitValues(companyId, credits, draft));
   }
 
   /** Credits the key spent today (UTC). */
@@ -89,4 +83,8 @@ export class CreditLedgerRepository extends TenantRepository<CreditLedgerEntry> 
     );
     return spent;
   }
+}
+
+function debitValues(companyId: string, credits: number, draft: DebitDraft): unknown[] {
+  return [companyId, credits, draft.resource, draft.resourceId, JSON.stringify(draft.actor), draft.apiKeyId];
 }

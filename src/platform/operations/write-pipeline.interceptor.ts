@@ -15,11 +15,12 @@ type WriteRequest = FastifyRequest & { user?: OperationActor };
 /**
  * The order of a write, in one place:
  *   1. claim the `Idempotency-Key` (every authenticated POST), or replay the stored response;
- *   2. in ONE transaction (begun at the handler's first query): the handler, the credit debit (staged:
- *      taken at COMMIT, so the company row is locked for the COMMIT only), the audit event (staged: it
- *      joins the chain at COMMIT, after the debit), the stored idempotent response — they commit
- *      together or not at all. A debit that would cross the low-balance threshold refuses the COMMIT,
- *      and the write runs again with its debit taken at once, last, its `credits.low` event with it;
+ *   2. in ONE transaction (begun at the handler's first query): the handler, the audit event (staged:
+ *      sent with the COMMIT, and chained once it has committed), the stored idempotent response, and
+ *      last the credit debit (staged: sent just before the COMMIT, in its round trip, so the company
+ *      row is locked for the COMMIT only) — they commit together or not at all. A debit that would
+ *      cross the low-balance threshold refuses the COMMIT, and the write runs again with its debit
+ *      taken at once, its `credits.low` event with it;
  *   3. on failure: release the key, and record the refusal in the audit log (its own transaction).
  * A transaction that fails on a deadlock or serialisation failure (40P01 / 40001) is run again from
  * scratch, up to three times, before anything reaches the client.
@@ -68,16 +69,14 @@ export class WritePipelineInterceptor implements NestInterceptor {
         const result: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
         if (operation && !operation.resourceNamed) operation.resourceId = createdIdOf(result) ?? operation.resourceId;
         const resourceId = operation?.resourceId ?? createdIdOf(result);
-        // staged before the audit event: at COMMIT the debit locks the company row before the append locks the chain head
-        if (cost && debitTime === 'at-commit') await this.credits.spend(cost.actor, cost.rule, resourceId, 'at-commit');
         // the success event and the stored response commit (or roll back) with the write and its debit
         if (operation) {
           operation.creditsSpent = spec.cost?.credits ?? 0;
           await this.audit.recordSuccess(operation);
         }
         if (claim) await this.idempotency.complete(claim, reply.statusCode === 200 ? spec.successStatus : reply.statusCode, result);
-        // taken at once (last and shortest: the company row stays locked until the COMMIT that follows)
-        if (cost && debitTime === 'now') await this.credits.spend(cost.actor, cost.rule, resourceId, 'now');
+        // last and shortest: the company row stays locked from the debit to the end of the COMMIT
+        if (cost) await this.credits.spend(cost.actor, cost.rule, resourceId, debitTime);
         return result;
       };
       // A deadlock or serialisation failure rolled the whole transaction back (debit, audit event and

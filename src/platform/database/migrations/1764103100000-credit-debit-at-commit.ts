@@ -1,5 +1,62 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** `credit_debit` as this migration made it: exported, frozen, for a later migration's `down`. */
+export const CREDIT_DEBIT_FUNCTION = `
+      CREATE FUNCTION credit_debit(p_company_id uuid, p_credits integer, p_reason text, p_resource_id text, p_actor jsonb, p_api_key_id uuid)
+      RETURNS TABLE (balance integer, threshold integer) LANGUAGE plpgsql AS $$
+      DECLARE
+        new_id uuid;
+        newest uuid;
+      BEGIN
+        UPDATE companies SET credit_balance = credit_balance - p_credits
+         WHERE id = p_company_id AND credit_balance >= p_credits
+         RETURNING credit_balance, low_balance_threshold INTO balance, threshold;
+        IF NOT FOUND THEN
+          RETURN;
+        END IF;
+        new_id := uuid_v7_now();
+        SELECT id INTO newest FROM credit_ledger WHERE company_id = p_company_id ORDER BY id DESC LIMIT 1;
+        IF newest >= new_id THEN
+          new_id := uuid_v7_after(newest);
+        END IF;
+        INSERT INTO credit_ledger (id, company_id, delta, balance_after, reason, resource_type, resource_id, actor, api_key_id)
+          VALUES (new_id, p_company_id, -p_credits, balance, p_reason, p_reason, p_resource_id::uuid, p_actor, p_api_key_id);
+        RETURN NEXT;
+      END
+      $$`;
+
+/** The staged debit and the deferred trigger that takes it, as this migration made them (frozen, as above). */
+export const CREDIT_PENDING_TABLE = `
+      CREATE UNLOGGED TABLE credit_pending (
+        id uuid PRIMARY KEY,
+        company_id uuid NOT NULL,
+        credits integer NOT NULL,
+        reason text NOT NULL,
+        resource_id text,
+        actor jsonb NOT NULL,
+        api_key_id uuid
+      ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000)`;
+export const CREDIT_DEBIT_PENDING_FUNCTION = `
+      CREATE FUNCTION credit_debit_pending() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        debited record;
+      BEGIN
+        SELECT balance, threshold INTO debited
+          FROM credit_debit(NEW.company_id, NEW.credits, NEW.reason, NEW.resource_id, NEW.actor, NEW.api_key_id);
+        IF NOT FOUND THEN
+          RAISE EXCEPTION 'credit_debit: the balance is short of % credits', NEW.credits USING ERRCODE = 'FG402';
+        END IF;
+        IF debited.balance < debited.threshold AND debited.balance + NEW.credits >= debited.threshold THEN
+          RAISE EXCEPTION 'credit_debit: the debit crosses the low-balance threshold' USING ERRCODE = 'FG201';
+        END IF;
+        DELETE FROM credit_pending WHERE id = NEW.id;
+        RETURN NULL;
+      END
+      $$`;
+export const CREDIT_PENDING_TRIGGER = `
+      CREATE CONSTRAINT TRIGGER credit_pending_debit AFTER INSERT ON credit_pending
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION credit_debit_pending()`;
+
 /**
  * The credit debit at COMMIT, in one statement, as the audit append is (issue #15):
  * - `credit_debit` takes the company row by the conditional UPDATE and appends the debit's ledger row,
@@ -41,59 +98,10 @@ export class CreditDebitAtCommit1764103100000 implements MigrationInterface {
         SELECT encode(overlay(uuid_send(previous)
           PLACING int8send(('x' || right(replace(previous::text, '-', ''), 16))::bit(64)::bigint + 1) FROM 9 FOR 8), 'hex')::uuid
       $$`);
-    await db.query(`
-      CREATE FUNCTION credit_debit(p_company_id uuid, p_credits integer, p_reason text, p_resource_id text, p_actor jsonb, p_api_key_id uuid)
-      RETURNS TABLE (balance integer, threshold integer) LANGUAGE plpgsql AS $$
-      DECLARE
-        new_id uuid;
-        newest uuid;
-      BEGIN
-        UPDATE companies SET credit_balance = credit_balance - p_credits
-         WHERE id = p_company_id AND credit_balance >= p_credits
-         RETURNING credit_balance, low_balance_threshold INTO balance, threshold;
-        IF NOT FOUND THEN
-          RETURN;
-        END IF;
-        new_id := uuid_v7_now();
-        SELECT id INTO newest FROM credit_ledger WHERE company_id = p_company_id ORDER BY id DESC LIMIT 1;
-        IF newest >= new_id THEN
-          new_id := uuid_v7_after(newest);
-        END IF;
-        INSERT INTO credit_ledger (id, company_id, delta, balance_after, reason, resource_type, resource_id, actor, api_key_id)
-          VALUES (new_id, p_company_id, -p_credits, balance, p_reason, p_reason, p_resource_id::uuid, p_actor, p_api_key_id);
-        RETURN NEXT;
-      END
-      $$`);
-    await db.query(`
-      CREATE UNLOGGED TABLE credit_pending (
-        id uuid PRIMARY KEY,
-        company_id uuid NOT NULL,
-        credits integer NOT NULL,
-        reason text NOT NULL,
-        resource_id text,
-        actor jsonb NOT NULL,
-        api_key_id uuid
-      ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000)`);
-    await db.query(`
-      CREATE FUNCTION credit_debit_pending() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        debited record;
-      BEGIN
-        SELECT balance, threshold INTO debited
-          FROM credit_debit(NEW.company_id, NEW.credits, NEW.reason, NEW.resource_id, NEW.actor, NEW.api_key_id);
-        IF NOT FOUND THEN
-          RAISE EXCEPTION 'credit_debit: the balance is short of % credits', NEW.credits USING ERRCODE = 'FG402';
-        END IF;
-        IF debited.balance < debited.threshold AND debited.balance + NEW.credits >= debited.threshold THEN
-          RAISE EXCEPTION 'credit_debit: the debit crosses the low-balance threshold' USING ERRCODE = 'FG201';
-        END IF;
-        DELETE FROM credit_pending WHERE id = NEW.id;
-        RETURN NULL;
-      END
-      $$`);
-    await db.query(`
-      CREATE CONSTRAINT TRIGGER credit_pending_debit AFTER INSERT ON credit_pending
-        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION credit_debit_pending()`);
+    await db.query(CREDIT_DEBIT_FUNCTION);
+    await db.query(CREDIT_PENDING_TABLE);
+    await db.query(CREDIT_DEBIT_PENDING_FUNCTION);
+    await db.query(CREDIT_PENDING_TRIGGER);
   }
 
   async down(db: QueryRunner): Promise<void> {
