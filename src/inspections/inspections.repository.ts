@@ -23,8 +23,9 @@ export class InspectionsRepository extends TenantRepository<Inspection> {
   }
 
   /**
-   * The create: one hand-written INSERT (no entity copy). The foreign key (company_id, vehicle_id)
-   * refuses a vehicle that is not the company's: the plain 404 of every other company's record.
+   * The create: one hand-written INSERT (no entity copy). The database refuses a vehicle that is not
+   * the company's (as a foreign key would, without locking the vehicle: migration 1764103700000): the
+   * plain 404 of every other company's record.
    */
   async insert(inspection: Inspection): Promise<Inspection> {
     inspection.id ??= newId();
