@@ -1,5 +1,19 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The debit's conditional UPDATE of the company row, into `balance` and `threshold` (shared with migration 1764103600000). */
+export const DEBIT_COMPANY_ROW = `UPDATE companies SET credit_balance = credit_balance - p_credits
+         WHERE id = p_company_id AND credit_balance >= p_credits
+         RETURNING credit_balance, low_balance_threshold INTO balance, threshold;`;
+
+/** The debit's ledger row, its id from the database's clock and never below the company's newest (shared as above). */
+export const DEBIT_LEDGER_ROW = `new_id := uuid_v7_now();
+        SELECT id INTO newest FROM credit_ledger WHERE company_id = p_company_id ORDER BY id DESC LIMIT 1;
+        IF newest >= new_id THEN
+          new_id := uuid_v7_after(newest);
+        END IF;
+        INSERT INTO credit_ledger (id, company_id, delta, balance_after, reason, resource_type, resource_id, actor, api_key_id)
+          VALUES (new_id, p_company_id, -p_credits, balance, p_reason, p_reason, p_resource_id::uuid, p_actor, p_api_key_id);`;
+
 /** `credit_debit` as this migration made it: exported, frozen, for a later migration's `down`. */
 export const CREDIT_DEBIT_FUNCTION = `
       CREATE FUNCTION credit_debit(p_company_id uuid, p_credits integer, p_reason text, p_resource_id text, p_actor jsonb, p_api_key_id uuid)
@@ -8,19 +22,11 @@ export const CREDIT_DEBIT_FUNCTION = `
         new_id uuid;
         newest uuid;
       BEGIN
-        UPDATE companies SET credit_balance = credit_balance - p_credits
-         WHERE id = p_company_id AND credit_balance >= p_credits
-         RETURNING credit_balance, low_balance_threshold INTO balance, threshold;
+        ${DEBIT_COMPANY_ROW}
         IF NOT FOUND THEN
           RETURN;
         END IF;
-        new_id := uuid_v7_now();
-        SELECT id INTO newest FROM credit_ledger WHERE company_id = p_company_id ORDER BY id DESC LIMIT 1;
-        IF newest >= new_id THEN
-          new_id := uuid_v7_after(newest);
-        END IF;
-        INSERT INTO credit_ledger (id, company_id, delta, balance_after, reason, resource_type, resource_id, actor, api_key_id)
-          VALUES (new_id, p_company_id, -p_credits, balance, p_reason, p_reason, p_resource_id::uuid, p_actor, p_api_key_id);
+        ${DEBIT_LEDGER_ROW}
         RETURN NEXT;
       END
       $$`;

@@ -4,6 +4,8 @@ import {
   CREDIT_DEBIT_PENDING_FUNCTION,
   CREDIT_PENDING_TABLE,
   CREDIT_PENDING_TRIGGER,
+  DEBIT_COMPANY_ROW,
+  DEBIT_LEDGER_ROW,
 } from './1764103100000-credit-debit-at-commit.js';
 
 /**
@@ -37,9 +39,7 @@ export class CreditDebitStagedStatement1764103600000 implements MigrationInterfa
         new_id uuid;
         newest uuid;
       BEGIN
-        UPDATE companies SET credit_balance = credit_balance - p_credits
-         WHERE id = p_company_id AND credit_balance >= p_credits
-         RETURNING credit_balance, low_balance_threshold INTO balance, threshold;
+        ${DEBIT_COMPANY_ROW}
         IF NOT FOUND THEN
           IF p_refuse THEN
             RAISE EXCEPTION 'credit_debit: the balance is short of % credits', p_credits USING ERRCODE = 'FG402';
@@ -49,13 +49,7 @@ export class CreditDebitStagedStatement1764103600000 implements MigrationInterfa
         IF p_refuse AND balance < threshold AND balance + p_credits >= threshold THEN
           RAISE EXCEPTION 'credit_debit: the debit crosses the low-balance threshold' USING ERRCODE = 'FG201';
         END IF;
-        new_id := uuid_v7_now();
-        SELECT id INTO newest FROM credit_ledger WHERE company_id = p_company_id ORDER BY id DESC LIMIT 1;
-        IF newest >= new_id THEN
-          new_id := uuid_v7_after(newest);
-        END IF;
-        INSERT INTO credit_ledger (id, company_id, delta, balance_after, reason, resource_type, resource_id, actor, api_key_id)
-          VALUES (new_id, p_company_id, -p_credits, balance, p_reason, p_reason, p_resource_id::uuid, p_actor, p_api_key_id);
+        ${DEBIT_LEDGER_ROW}
       END
       $$`);
   }
