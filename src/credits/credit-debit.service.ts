@@ -12,7 +12,8 @@ import { CreditsService } from './credits.service.js';
  * Spends credits inside the write's transaction. The debit is ONE conditional UPDATE, so the balance
  * cannot go below zero under any concurrency (and the CHECK on the column would refuse it anyway);
  * the company row stays locked until the write commits, which also serialises a key's daily cap.
- * Staged `at-commit`, the UPDATE runs inside the COMMIT (migration 1764103100000).
+ * Staged `at-commit`, the UPDATE is the last statement before the COMMIT, in its round trip (migration
+ * 1764103600000).
  */
 @Injectable()
 export class CreditDebitService extends CreditMeter {

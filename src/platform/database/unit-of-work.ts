@@ -62,9 +62,10 @@ export class UnitOfWork {
   }
 
   /**
-   * A hand-written statement whose work belongs at COMMIT (staging a credit debit for the deferred
-   * trigger that takes it there, or an audit event to be chained after it). In a deferred transaction it is held back and
-   * sent with the COMMIT, in its round trip; in any other, it runs now. Its failure fails the commit.
+   * A hand-written statement whose work belongs at COMMIT (an audit event to be chained after it, a
+   * credit debit that locks the company row). In a deferred transaction it is held back and sent with
+   * the COMMIT, in its round trip, in the order staged; in any other, it runs now. Its failure fails the
+   * commit.
    */
   async stageForCommit(name: string, text: string, values: unknown[]): Promise<void> {
     const open = this.current.getStore();
@@ -141,7 +142,7 @@ export class UnitOfWork {
       manager,
       hasBegun: () => true,
       query,
-      // staged now: a credit debit's deferred trigger takes it at TypeORM's COMMIT all the same
+      // run now: a credit debit staged here holds the company row from now to TypeORM's COMMIT
       stageForCommit: async ({ name, text, values }) => void (await query(name, text, values)),
       afterCommit: new Map(),
     };
