@@ -20,12 +20,15 @@ describe("an inspection's vehicle and template (checked without locking their ro
     await query(`INSERT INTO inspection_templates (id, company_id, key, name, items) VALUES ($1, $2, $3, 'Check-out', '[]')`, [id, companyId, `t-${id.slice(0, 8)}`]);
     return id;
   };
-  const newInspection = (companyId: string, vehicleId: string, templateId: string) =>
-    query(
+  /** A new inspection's id. */
+  const newInspection = async (companyId: string, vehicleId: string, templateId: string): Promise<string> => {
+    const [{ id }] = await query<{ id: string }>(
       `INSERT INTO inspections (id, company_id, vehicle_id, template_id, status, items, damages, created_by)
-       VALUES ($1, $2, $3, $4, 'draft', '[]', '[]', '{"type":"user"}')`,
+       VALUES ($1, $2, $3, $4, 'draft', '[]', '[]', '{"type":"user"}') RETURNING id`,
       [randomUUID(), companyId, vehicleId, templateId],
     );
+    return id;
+  };
   /** Whether the open transaction has locked the row (its xmax is this transaction's id). */
   const lockedHere = async (table: 'vehicles' | 'inspection_templates', id: string): Promise<boolean> =>
     (await query<{ locked: boolean }>(`SELECT xmax = pg_current_xact_id()::xid AS locked FROM ${table} WHERE id = $1`, [id]))[0].locked;
@@ -54,11 +57,7 @@ describe("an inspection's vehicle and template (checked without locking their ro
     expect(isForeignKeyViolation(await failureOf(newInspection(otherCompanyId, vehicleId, templateId)), vehicleOfCompany)).toBe(true);
     expect(isForeignKeyViolation(await failureOf(newInspection(companyId, randomUUID(), templateId)), vehicleOfCompany)).toBe(true);
     expect(isForeignKeyViolation(await failureOf(newInspection(companyId, vehicleId, randomUUID())), 'inspections_template_id_fkey')).toBe(true);
-    const [{ id: inspectionId }] = await query<{ id: string }>(
-      `INSERT INTO inspections (id, company_id, vehicle_id, template_id, status, items, damages, created_by)
-       VALUES ($1, $2, $3, $4, 'draft', '[]', '[]', '{"type":"user"}') RETURNING id`,
-      [randomUUID(), companyId, vehicleId, templateId],
-    );
+    const inspectionId = await newInspection(companyId, vehicleId, templateId);
     const moved = query('UPDATE inspections SET vehicle_id = $1 WHERE id = $2', [await context.newVehicle(otherCompanyId), inspectionId]);
     expect(isForeignKeyViolation(await failureOf(moved), vehicleOfCompany)).toBe(true);
     expect(await query('SELECT count(*)::int AS count FROM inspections WHERE company_id = $1', [otherCompanyId])).toEqual([{ count: 0 }]);
