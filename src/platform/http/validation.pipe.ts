@@ -2,6 +2,7 @@ import { type ArgumentMetadata, Injectable, ValidationPipe, type ValidationError
 import { getMetadataStorage } from 'class-validator';
 import { DomainError } from './domain-error.js';
 import type { FieldError } from './problem-codes.js';
+import { cacheValidationMetadata } from './validation-metadata-cache.js';
 
 /**
  * Whitelisting validation for every DTO: unknown properties, wrong types and bodies that are not JSON
@@ -17,6 +18,7 @@ export class RequestValidationPipe extends ValidationPipe {
       validateCustomDecorators: false,
       exceptionFactory: (errors) => invalid(flattenErrors(errors)),
     });
+    cacheValidationMetadata();
   }
 
   /** A POST without any body is validated as `{}`: each required field is then named in `errors[]`. */
