@@ -53,6 +53,22 @@ describe('CreditLedgerRepository', () => {
     expect(rows.every((row) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/.test(row.id))).toBe(true); // UUIDv7
   });
 
+  it("makes a debit's id from the database's clock: a UUIDv7 of the millisecond, then its fraction, then a random tail", async () => {
+    const [{ before, ids, after }] = await context.uow.manager.query<Array<{ before: string; ids: string[]; after: string }>>(
+      `SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint::text AS before,
+              array(SELECT uuid_v7_now()::text FROM generate_series(1, 200)) AS ids,
+              floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint::text AS after`,
+      [],
+    );
+    expect(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(200);
+    // the 48 bits of the millisecond, then (after the version) the 12 of its fraction: never going back
+    const times = ids.map((id) => BigInt(`0x${id.replaceAll('-', '').slice(0, 12)}`) * 4096n + BigInt(`0x${id.slice(15, 18)}`));
+    expect(times.every((time, index) => index === 0 || time >= times[index - 1])).toBe(true);
+    expect(times[0] / 4096n).toBeGreaterThanOrEqual(BigInt(before));
+    expect(times.at(-1)! / 4096n).toBeLessThanOrEqual(BigInt(after));
+  });
+
   it('takes the successor of the newest id when the clock has not moved past it (the embedded clock has whole milliseconds)', async () => {
     const next = async (previous: string) =>
       ((await context.uow.manager.query<Array<{ next: string }>>('SELECT uuid_v7_after($1::uuid)::text AS next', [previous]))[0]).next;

@@ -14,6 +14,22 @@ export const DEBIT_LEDGER_ROW = `new_id := uuid_v7_now();
         INSERT INTO credit_ledger (id, company_id, delta, balance_after, reason, resource_type, resource_id, actor, api_key_id)
           VALUES (new_id, p_company_id, -p_credits, balance, p_reason, p_reason, p_resource_id::uuid, p_actor, p_api_key_id);`;
 
+/** `uuid_v7_now` as this migration made it (frozen, for a later migration's `down`). */
+export const UUID_V7_NOW_FUNCTION = `
+      CREATE FUNCTION uuid_v7_now() RETURNS uuid LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE
+        now_ms numeric := extract(epoch FROM clock_timestamp()) * 1000;
+        whole_ms bigint := floor(now_ms);
+        fraction integer := floor((now_ms - whole_ms) * 4096);
+        bytes bytea := uuid_send(gen_random_uuid());
+      BEGIN
+        bytes := overlay(bytes PLACING substring(int8send(whole_ms) FROM 3) FROM 1 FOR 6);
+        bytes := set_byte(bytes, 6, 112 | (fraction >> 8));
+        bytes := set_byte(bytes, 7, fraction & 255);
+        RETURN encode(bytes, 'hex')::uuid;
+      END
+      $$`;
+
 /** `credit_debit` as this migration made it: exported, frozen, for a later migration's `down`. */
 export const CREDIT_DEBIT_FUNCTION = `
       CREATE FUNCTION credit_debit(p_company_id uuid, p_credits integer, p_reason text, p_resource_id text, p_actor jsonb, p_api_key_id uuid)
@@ -85,20 +101,7 @@ export class CreditDebitAtCommit1764103100000 implements MigrationInterface {
   name = 'CreditDebitAtCommit1764103100000';
 
   async up(db: QueryRunner): Promise<void> {
-    await db.query(`
-      CREATE FUNCTION uuid_v7_now() RETURNS uuid LANGUAGE plpgsql VOLATILE AS $$
-      DECLARE
-        now_ms numeric := extract(epoch FROM clock_timestamp()) * 1000;
-        whole_ms bigint := floor(now_ms);
-        fraction integer := floor((now_ms - whole_ms) * 4096);
-        bytes bytea := uuid_send(gen_random_uuid());
-      BEGIN
-        bytes := overlay(bytes PLACING substring(int8send(whole_ms) FROM 3) FROM 1 FOR 6);
-        bytes := set_byte(bytes, 6, 112 | (fraction >> 8));
-        bytes := set_byte(bytes, 7, fraction & 255);
-        RETURN encode(bytes, 'hex')::uuid;
-      END
-      $$`);
+    await db.query(UUID_V7_NOW_FUNCTION);
     await db.query(`
       CREATE FUNCTION uuid_v7_after(previous uuid) RETURNS uuid LANGUAGE sql IMMUTABLE STRICT AS $$
         SELECT encode(overlay(uuid_send(previous)
