@@ -47,8 +47,7 @@ export class CreditsService {
     });
   }
 
-  /** The ledger row of a new company's welcome credits; call inside the sign-up transaction. */
-  /** Appends one ledger row through the current transaction. */
+  /** Appends one ledger row through the current transaction (a top-up's, or a new company's welcome credits at sign-up). */
   record(companyId: string, entry: LedgerDraft): Promise<CreditLedgerEntry> {
     return this.ledger.append(companyId, entry);
   }
