@@ -10,8 +10,13 @@
  * - `POST /audited-rows` `{registration}`: the same with its audit event: BEGIN, INSERT, the service's own
  *   `audit_append` (its chained SHA-256 on `audit_events` and its indexes, the company's chain head locked
  *   to COMMIT), COMMIT. Informational: what auditing a write costs the database, without the service.
+ * - `POST /debited-rows` `{registration}`: the same with a credit debit instead: BEGIN, INSERT, then the
+ *   service's own `credit_debit` (the company row's conditional UPDATE, locked to COMMIT, and a ledger row with
+ *   its indexes) and the COMMIT in one round trip, as the service sends them. Informational: what a paid
+ *   write's debit costs the database, without the service; one company's debits queue on its row here too.
  * - `POST /template`: set-up only; the DVLA/MOT payload of a real vehicle, so rows are the service's size,
- *   and the company whose audit chain the audited rows join (its own, not the measured company's).
+ *   and the company whose audit chain the audited rows join and whose credits the debited rows spend (its
+ *   own, not the measured company's).
  *
  * Env: PORT, DB_POOL_SIZE (default 10, the service's default), and DATABASE_URL; without it, an embedded
  * PGlite in DATA_DIR served over pglite-socket (with the same protocol-sequence patch the service uses)
@@ -61,9 +66,24 @@ interface Template {
   genesisHash?: string;
 }
 
+/** How a write adds to the bare INSERT before its COMMIT. */
+type WriteExtra = 'none' | 'audit' | 'debit';
+
 /** `audit_append` as the service's migrations define it: the event's fields, each as the service passes them. */
 const AUDIT_APPEND = `SELECT audit_append($1, $2, $3, 'api_key', $4, 'ceiling key', 'fg_ceiling', '127.0.0.1', 'autocannon',
   $5, 'vehicle.create', 'POST', '/audited-rows', 'vehicle', $6, 201, 'success', 0, NULL, NULL)`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * `credit_debit` as the service stages it (refusing, not skipping, a short balance) and the COMMIT, sent in
+ * one round trip as the service sends them, so the company row is locked for those two statements only. One
+ * simple query carries both, so its two ids are written in (each checked to be a UUID).
+ */
+function debitAndCommit(companyId: string, resourceId: string): string {
+  if (!UUID.test(companyId) || !UUID.test(resourceId)) throw new Error('credit_debit takes UUIDs');
+  return `SELECT credit_debit('${companyId}', 1, 'inspection', '${resourceId}', '{"type":"api_key","id":null,"name":"ceiling key","publicId":"fg_ceiling"}', NULL, true); COMMIT`;
+}
 
 @Controller()
 class CeilingController {
@@ -86,16 +106,22 @@ class CeilingController {
   @Post('rows')
   @HttpCode(201)
   create(@Body() body: { registration: string }): Promise<unknown> {
-    return this.insert(body.registration, false);
+    return this.insert(body.registration, 'none');
   }
 
   @Post('audited-rows')
   @HttpCode(201)
   createAudited(@Body() body: { registration: string }): Promise<unknown> {
-    return this.insert(body.registration, true);
+    return this.insert(body.registration, 'audit');
   }
 
-  private async insert(registration: string, audited: boolean): Promise<unknown> {
+  @Post('debited-rows')
+  @HttpCode(201)
+  createDebited(@Body() body: { registration: string }): Promise<unknown> {
+    return this.insert(body.registration, 'debit');
+  }
+
+  private async insert(registration: string, extra: WriteExtra): Promise<unknown> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -105,11 +131,9 @@ class CeilingController {
          VALUES ($1, $2, $3, 'complete', $4, $5, now()) RETURNING ${COLUMNS}`,
         [id, COMPANY_ID, registration, JSON.stringify(this.template.dvla), JSON.stringify(this.template.motTests)],
       );
-      if (audited) {
-        const { auditCompanyId, genesisHash } = this.template;
-        await client.query(AUDIT_APPEND, [auditCompanyId, genesisHash, randomUUID(), randomUUID(), randomUUID(), id]);
-      }
-      await client.query('COMMIT');
+      const { auditCompanyId, genesisHash } = this.template;
+      if (extra === 'audit') await client.query(AUDIT_APPEND, [auditCompanyId, genesisHash, randomUUID(), randomUUID(), randomUUID(), id]);
+      await client.query(extra === 'debit' ? debitAndCommit(auditCompanyId!, id) : 'COMMIT');
       return rows[0];
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -228,9 +228,13 @@ async function setUp(service: string, ceiling: string): Promise<Fixture> {
   const vehicle = await call<{ dvla: unknown; motTests: unknown; lookupStatus: string }>(service, 'GET', `/v1/vehicles/${created.id}`, undefined, key.fullApiKey);
   console.error(`set-up vehicle ${created.id}: lookup ${vehicle.lookupStatus}, ${JSON.stringify(vehicle).length} bytes of JSON`);
   // the audited ceiling's events join a company of their own: the measured company's log stays the service's
-  const ceilingCompany = await call<{ company: { id: string } }>(service, 'POST', '/v1/auth/signup', {
+  const ceilingCompany = await call<{ accessToken: string; company: { id: string } }>(service, 'POST', '/v1/auth/signup', {
     companyName: 'Perf Bench Ceiling', name: 'Ceiling Owner', email: `perf-ceiling-${Date.now()}-${randomInt(1e9)}@example.co.uk`, password: PASSWORD,
   });
+  // and the debited ceiling's debits spend its credits
+  for (let added = 0; added < credits; added += 100_000) {
+    await call(service, 'POST', '/v1/credits/top-ups', { credits: 100_000, paymentReference: 'perf-bench ceiling' }, ceilingCompany.accessToken);
+  }
   await call(ceiling, 'POST', '/template', { dvla: vehicle.dvla, motTests: vehicle.motTests, auditCompanyId: ceilingCompany.company.id, genesisHash: GENESIS_HASH });
   const row = await call<{ id: string }>(ceiling, 'POST', '/rows', { registration: setupRegistration() });
   return { companyId: signup.company.id, userToken, apiKey: key.fullApiKey, vehicleId: created.id, ceilingRowId: row.id };
@@ -430,6 +434,7 @@ async function benchDatabase(database: Database, databaseUrl: string | undefined
       groups.push([
         { key: key('insert'), spec: post(`${ceiling.base}/rows`, {}, 'registration') },
         { key: key('audited-insert'), spec: post(`${ceiling.base}/audited-rows`, {}, 'registration') },
+        { key: key('debited-insert'), spec: post(`${ceiling.base}/debited-rows`, {}, 'registration') },
         { key: key('create-vehicle'), spec: post(`${service.base}/v1/vehicles`, {}, 'registration', fixture.apiKey) },
         { key: key('create-inspection'), spec: post(`${service.base}/v1/inspections`, inspection, 'static', fixture.apiKey) },
       ]);
@@ -547,6 +552,9 @@ function lines(result: DatabaseResult): Line[] {
   const inspections = m('create-inspection');
   const inspectionsRatio = ratio(inspections, vehicles);
   row('`POST /v1/inspections` (API key, 1 credit) ÷ `POST /v1/vehicles`, one company', inspections, inspectionsRatio, '≥ 0.8', inspectionsRatio === undefined ? undefined : inspectionsRatio >= 0.8, 32);
+  const debited = m('debited-insert');
+  row('write ceiling with the credit debit (`credit_debit`) before COMMIT (debited write ceiling) ÷ write ceiling', debited, ratio(debited, insert), '—', undefined, 32);
+  row('`POST /v1/inspections` ÷ debited write ceiling', inspections, ratio(inspections, debited), '—', undefined, 32);
   if (vehicles && inspections) {
     const lower = vehicles.rps <= inspections.rps ? vehicles : inspections;
     row(`one company's audited writes/s (the lower of the two creates: ${lower === vehicles ? 'vehicles' : 'inspections'})`, lower, undefined, '≥ 500/s', lower.rps >= 500, 32);
