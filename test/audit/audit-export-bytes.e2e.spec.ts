@@ -41,7 +41,7 @@ function referenceCsvRecord(event: AuditEventResponse): string {
 }
 
 /** Values a spreadsheet or a JSON writer could trip on, put into some of the seeded rows. */
-const HOSTILE = ['=HYPERLINK("http://x")', '+1,2', '-x\r\ny', '@sum', '\tlead', 'quote " inside', 'emoji 👩‍👩‍👧 e\u0301 \u2028', 'ctl \u0001\u001f\u007f'];
+const HOSTILE = ['=HYPERLINK("http://x")', '+1,2', '-x\r\ny', '@sum', '\tlead', '\rreturn', 'quote " inside', 'emoji 👩‍👩‍👧 e\u0301 \u2028', 'ctl \u0001\u001f\u007f'];
 
 describe('audit export bytes', () => {
   let app: TestApp;
