@@ -14,6 +14,10 @@
  *   service's own `credit_debit` (the company row's conditional UPDATE, locked to COMMIT, and a ledger row with
  *   its indexes) and the COMMIT in one round trip, as the service sends them. Informational: what a paid
  *   write's debit costs the database, without the service; one company's debits queue on its row here too.
+ * - `GET /audit-export/:companyId` (export ceiling): one `COPY (SELECT * FROM audit_events WHERE company_id = …
+ *   ORDER BY seq) TO STDOUT (FORMAT csv)` streamed to the response as the database writes it (pg-copy-streams,
+ *   with back-pressure): the company's log, every column, formatted by the database, in chain order by the
+ *   service's unique (company_id, seq) index, on one connection, with nothing done per row in Node.
  * - `POST /template`: set-up only; the DVLA/MOT payload of a real vehicle, so rows are the service's size,
  *   and the company whose audit chain the audited rows join and whose credits the debited rows spend (its
  *   own, not the measured company's).
@@ -25,10 +29,11 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Inject, Module, NotFoundException, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Module, NotFoundException, Param, Post, StreamableFile } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { keepProtocolSequencesTogether } from '../src/platform/database/pglite-queue-affinity.js';
 
 const POOL = Symbol('pg pool');
@@ -141,6 +146,18 @@ class CeilingController {
     } finally {
       client.release();
     }
+  }
+
+  @Get('audit-export/:companyId')
+  async auditExport(@Param('companyId') companyId: string): Promise<StreamableFile> {
+    if (!UUID.test(companyId)) throw new NotFoundException(); // COPY takes no parameters: the id is written in
+    const client = await this.pool.connect();
+    const stream = client.query(copyTo(`COPY (SELECT * FROM audit_events WHERE company_id = '${companyId}' ORDER BY seq) TO STDOUT (FORMAT csv)`));
+    let ended = false;
+    stream.once('end', () => (ended = true));
+    // a COPY cut short (the client went away, or it failed) leaves the connection mid-protocol: dropped, not reused
+    stream.once('close', () => client.release(ended ? undefined : new Error('COPY did not finish')));
+    return new StreamableFile(stream, { type: 'text/csv; charset=utf-8' });
   }
 
   @Post('template')

@@ -8,9 +8,9 @@
  * a pg Pool of the service's size on the same database); the service is the built server
  * (dist/src/main.js) as a child process; autocannon runs in a third process (bench/perf-cannon.ts).
  * Nothing is imported from src/: the harness depends only on the built server and HTTP (and, for seeding
- * the audit export, on the audit_events table having id, company_id and seq columns). The audit export has
- * no ceiling here (`npm run bench:audit` has COPY's): it runs BENCH_ROUNDS times per format, interleaved,
- * and shows the median round's events/s and the RSS growth over all of them.
+ * the audit export, on the audit_events table having id, company_id and seq columns). The audit export
+ * runs BENCH_ROUNDS times per format, interleaved with its ceiling (the ceiling app's one COPY of the same
+ * events), and shows the median round's events/s, its ratio to the ceiling and the RSS growth over all of them.
  *
  * PostgreSQL: a private cluster (initdb into a temp folder as the `postgres` OS user, default settings,
  * autovacuum on), stopped and removed at the end; or BENCH_DATABASE_URL to use an existing database.
@@ -306,8 +306,11 @@ async function interleaved(label: string, scenarios: Scenario[], postmaster: num
 
 // ---------------------------------------------------------------- audit export
 
+/** What an export run measures: the service's two formats, or the ceiling app's bare COPY of the same rows. */
+type ExportSource = 'csv' | 'ndjson' | 'ceiling';
+
 interface ExportResult {
-  format: string;
+  source: ExportSource;
   events: number;
   seconds: number;
   megabytes: number;
@@ -315,7 +318,7 @@ interface ExportResult {
   rssPeak: number;
 }
 
-/** A format's exports over the rounds: the median round's time, each round's, and the RSS from before the first to the highest peak. */
+/** A source's exports over the rounds: the median round's time, each round's, and the RSS from before the first to the highest peak. */
 interface ExportRounds extends ExportResult {
   secondsPerRound: number[];
 }
@@ -365,14 +368,15 @@ async function seedAuditEvents(databaseUrl: string, companyId: string, total: nu
   }
 }
 
-async function timedExport(service: Started, token: string, format: string): Promise<ExportResult> {
-  const pid = service.child.pid!;
+/** Reads `url` to its end, counting its lines, while sampling the RSS of the process `from` (the one answering). */
+async function timedExport(source: ExportSource, from: Started, url: string, headers: Record<string, string>): Promise<ExportResult> {
+  const pid = from.child.pid!;
   const rssBefore = rssOf(pid);
   let rssPeak = rssBefore;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(pid))), 25);
   const started = performance.now();
-  const response = await fetch(`${service.base}/v1/audit-logs/export?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
-  if (!response.ok || !response.body) throw new Error(`export ${format}: ${response.status} ${await response.text()}`);
+  const response = await fetch(url, { headers });
+  if (!response.ok || !response.body) throw new Error(`export ${source}: ${response.status} ${await response.text()}`);
   let bytes = 0;
   let lines = 0;
   for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
@@ -382,7 +386,8 @@ async function timedExport(service: Started, token: string, format: string): Pro
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   rssPeak = Math.max(rssPeak, rssOf(pid));
-  return { format, events: format === 'csv' ? lines - 1 : lines, seconds, megabytes: bytes / 1024 / 1024, rssBefore, rssPeak };
+  // the service's CSV starts with a header line; the ceiling's COPY and NDJSON have none
+  return { source, events: source === 'csv' ? lines - 1 : lines, seconds, megabytes: bytes / 1024 / 1024, rssBefore, rssPeak };
 }
 
 // ---------------------------------------------------------------- one database
@@ -449,13 +454,19 @@ async function benchDatabase(database: Database, databaseUrl: string | undefined
     if (database === 'postgres' && databaseUrl && AUDIT_EVENTS > 0 && (!PROFILE || PROFILE.split(',').includes('postgres:export'))) {
       await sleep(3_000); // the last writes still in flight commit their events first
       const events = await seedAuditEvents(databaseUrl, fixture.companyId, AUDIT_EVENTS);
-      // interleaved rounds, as the loads are: a slow moment of the host hits one round, not one format
-      const rounds = new Map<string, ExportResult[]>([['csv', []], ['ndjson', []]]);
+      // interleaved rounds, as the loads are: a slow moment of the host hits one round, not one source
+      const auth = { authorization: `Bearer ${fixture.userToken}` };
+      const runs: Record<ExportSource, () => Promise<ExportResult>> = {
+        csv: () => timedExport('csv', service, `${service.base}/v1/audit-logs/export?format=csv`, auth),
+        ndjson: () => timedExport('ndjson', service, `${service.base}/v1/audit-logs/export?format=ndjson`, auth),
+        ceiling: () => timedExport('ceiling', ceiling, `${ceiling.base}/audit-export/${fixture.companyId}`, {}),
+      };
+      const rounds = new Map<ExportSource, ExportResult[]>([['csv', []], ['ndjson', []], ['ceiling', []]]);
       for (let round = 0; round < ROUNDS; round += 1) {
-        for (const [format, results] of rounds) {
-          const result = await timedExport(service, fixture.userToken, format);
-          if (result.events !== events) console.error(`export ${format}: ${result.events} events, expected ${events}`);
-          console.error(`export ${format}: ${result.events} events in ${result.seconds.toFixed(2)} s, RSS ${mb(result.rssBefore)} → ${mb(result.rssPeak)} MB`);
+        for (const [source, results] of rounds) {
+          const result = await runs[source]();
+          if (result.events !== events) console.error(`export ${source}: ${result.events} events, expected ${events}`);
+          console.error(`export ${source}: ${result.events} events in ${result.seconds.toFixed(2)} s, RSS ${mb(result.rssBefore)} → ${mb(result.rssPeak)} MB`);
           results.push(result);
         }
       }
@@ -559,19 +570,33 @@ function lines(result: DatabaseResult): Line[] {
     const lower = vehicles.rps <= inspections.rps ? vehicles : inspections;
     row(`one company's audited writes/s (the lower of the two creates: ${lower === vehicles ? 'vehicles' : 'inspections'})`, lower, undefined, '≥ 500/s', lower.rps >= 500, 32);
   }
-  for (const exported of result.exports) {
-    const perSecond = exported.events / exported.seconds;
-    const growth = (exported.rssPeak - exported.rssBefore) / 1024 / 1024;
+  const ceilingExport = result.exports.find((exported) => exported.source === 'ceiling');
+  if (ceilingExport) {
     out.push({
       database,
-      figure: `audit export (${exported.format}, ${exported.events.toLocaleString('en-GB')} events, ${exported.megabytes.toFixed(0)} MB in ${
-        exported.secondsPerRound.map((seconds) => seconds.toFixed(2)).join(', ')} s): events/s of the median round; server RSS ${mb(exported.rssBefore)} → ${mb(exported.rssPeak)} MB over the rounds`,
+      figure: `bare Nest-Fastify + pg, one \`COPY\` of the same events (every column, CSV) to the response (export ceiling; ${
+        ceilingExport.megabytes.toFixed(0)} MB in ${ceilingExport.secondsPerRound.map((seconds) => seconds.toFixed(2)).join(', ')} s)`,
+      connections: 1,
+      value: `${Math.round(ceilingExport.events / ceilingExport.seconds).toLocaleString('en-GB')} events/s`,
+      p50: '', p99: '', mean: '', ratio: '—', goal: '—', met: '', failures: '',
+    });
+  }
+  for (const exported of result.exports.filter((exported) => exported.source !== 'ceiling')) {
+    const perSecond = exported.events / exported.seconds;
+    const growth = (exported.rssPeak - exported.rssBefore) / 1024 / 1024;
+    // paired as the loads are: the median over the rounds of the ceiling's time ÷ the export's in the same round
+    const ofCeiling = ceilingExport && median(exported.secondsPerRound.map((seconds, round) => ceilingExport.secondsPerRound[round] / seconds));
+    out.push({
+      database,
+      figure: `audit export (${exported.source}, ${exported.events.toLocaleString('en-GB')} events, ${exported.megabytes.toFixed(0)} MB in ${
+        exported.secondsPerRound.map((seconds) => seconds.toFixed(2)).join(', ')} s): events/s of the median round, ÷ export ceiling; server RSS ${
+        mb(exported.rssBefore)} → ${mb(exported.rssPeak)} MB over the rounds`,
       connections: 1,
       value: `${Math.round(perSecond).toLocaleString('en-GB')} events/s`,
       p50: '',
       p99: '',
       mean: '',
-      ratio: `+${growth.toFixed(0)} MB RSS`,
+      ratio: `${ofCeiling === undefined ? '' : `${ofCeiling.toFixed(2)}, `}+${growth.toFixed(0)} MB RSS`,
       goal: '≥ 100k events/s, < 64 MB',
       met: perSecond >= 100_000 && growth < 64 ? 'yes' : '**no**',
       failures: '',
