@@ -7,8 +7,8 @@
  * are those of each scenario's median round. The ceilings are bench/ceiling-app.ts (a bare Nest-on-Fastify app with
  * a pg Pool of the service's size on the same database); the service is the built server
  * (dist/src/main.js) as a child process; autocannon runs in a third process (bench/perf-cannon.ts).
- * Nothing is imported from src/: the harness depends only on the built server and HTTP (and, for seeding
- * the audit export, on the audit_events table having id, company_id and seq columns). The audit export
+ * Nothing but the audit chain's genesis hash is imported from src/: the harness depends on the built server,
+ * HTTP, and for seeding the audit export on the audit_events table having id, company_id and seq. The audit export
  * runs BENCH_ROUNDS times per format, interleaved with its ceiling (the ceiling app's one COPY of the same
  * events), and shows the median round's events/s, its ratio to the ceiling and the RSS growth over all of them.
  *
