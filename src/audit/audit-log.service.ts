@@ -5,7 +5,7 @@ import type { Principal } from '../identity/principal.js';
 import { DomainError } from '../platform/http/domain-error.js';
 import { invalid } from '../platform/http/validation.pipe.js';
 import { Page } from '../platform/http/pagination/page-query.dto.js';
-import { connectUnpipelined, copyOut, poolOf } from '../platform/database/pool.js';
+import { connectSpareUnpipelined, connectUnpipelined, copyOut, poolOf } from '../platform/database/pool.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { chainHash, GENESIS_HASH } from './audit-chain.js';
 import { AuditEvent } from './audit-event.entity.js';
@@ -121,37 +121,51 @@ export class AuditLogService {
 
   /**
    * A chain-order scan in windows of seqs (low, high], `seqs` of them after the window before, read by
-   * the unique (company_id, seq) index on one connection held for the scan: memory stays constant
-   * however long the log. The next
-   * window is asked for while the consumer works on this one, and only once it wants more
-   * (back-pressure); each window is its own short query (no snapshot held across the scan), and the
-   * scan yields to the event loop between them so it never starves other requests.
+   * the unique (company_id, seq) index on one connection held for the scan, or two when the pool can
+   * spare a second (`connectSpareUnpipelined`): memory stays constant however long the log. Each
+   * connection reads one window ahead while the consumer works on the current one, and asks for its next
+   * only once the consumer wants more (back-pressure); with two, the database writes two windows at once.
+   * Windows are yielded in seq order whichever answers first; each is its own short query (no snapshot
+   * held across the scan), and the scan yields to the event loop between them so it never starves other
+   * requests.
    */
   private async *windows<T>(companyId: string, range: AuditRangeQuery, seqs: (previous?: ScanWindow<T>) => number,
     read: (client: PoolClient, low: number, high: number) => Promise<T>): AsyncGenerator<ScanWindow<T>> {
     const span = await this.seqSpan(companyId, range);
     if (!span) return;
-    const client = await connectUnpipelined(poolOf(this.dataSource));
-    const window = (low: number, previous?: ScanWindow<T>): Promise<ScanWindow<T>> => {
-      const high = Math.min(low + seqs(previous), span.last);
-      return read(client, low, high).then((value) => ({ value, low, high }));
-    };
-    let next: Promise<ScanWindow<T>> | undefined = window(span.first - 1);
+    const pool = poolOf(this.dataSource);
+    const clients = [await connectUnpipelined(pool)];
+    const inFlight: Array<Promise<ScanWindow<T>>> = [];
     let failed = false;
     try {
-      while (next) {
-        const current: ScanWindow<T> = await next;
-        next = current.high < span.last ? window(current.high, current) : undefined;
-        yield current;
+      const spare = await connectSpareUnpipelined(pool, clients[0]);
+      if (spare) clients.push(spare);
+      let asked = 0;
+      let low = span.first - 1;
+      // the next window on the connection whose window was just taken (window n on connection n mod count)
+      const ask = (previous?: ScanWindow<T>) => {
+        if (low >= span.last) return;
+        const from = low;
+        const high = Math.min(from + seqs(previous), span.last);
+        const window = read(clients[asked++ % clients.length], from, high).then((value) => ({ value, low: from, high }));
+        window.catch(() => undefined); // handled where it is awaited, in order
+        inFlight.push(window);
+        low = high;
+      };
+      for (let connection = 0; connection < clients.length; connection += 1) ask(); // a window for each
+      for (let current = inFlight.shift(); current; current = inFlight.shift()) {
+        const window = await current;
+        ask(window);
+        yield window;
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } catch (error) {
-      failed = true; // the connection is not given back for reuse after a failed read
+      failed = true; // the connections are not given back for reuse after a failed read
       throw error;
     } finally {
-      // a consumer that stopped early (the client went away) leaves the prefetched window in flight
-      await next?.catch(() => undefined);
-      client.release(failed);
+      // a consumer that stopped early (the client went away) leaves the windows asked ahead in flight
+      await Promise.allSettled(inFlight);
+      for (const client of clients) client.release(failed);
     }
   }
 

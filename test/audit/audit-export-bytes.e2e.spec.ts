@@ -3,6 +3,7 @@ import type { AuditEvent } from '../../src/audit/audit-event.entity.js';
 import { csvRow } from '../../src/audit/csv.js';
 import { AuditExportService } from '../../src/audit/audit-export.service.js';
 import { AuditEventResponse } from '../../src/audit/dto/audit-event.dto.js';
+import { poolOf } from '../../src/platform/database/pool.js';
 import type { Principal } from '../../src/identity/principal.js';
 import { expectProblem, newCompany, type SignedUp } from '../support/factories.js';
 import { auditRow, random } from '../support/audit-exports.js';
@@ -121,6 +122,9 @@ describe('audit export bytes', () => {
     expect(first.toString()).toBe(CSV_HEADER);
     stream.destroy();
     await new Promise((resolve) => stream.once('close', resolve));
+    // every connection the scan held (two on PostgreSQL) goes back to the pool once its window in flight answers
+    const pool = poolOf(app.dataSource);
+    await expect.poll(() => pool.totalCount - pool.idleCount).toBe(0);
     await expect.poll(async () => (await app.http().get('/v1/audit-logs/verify').set(company.auth)).status).toBe(200);
     expect(await exported({ format: 'csv' })).toBe(CSV_HEADER + events.map(referenceCsvRecord).join(''));
   });

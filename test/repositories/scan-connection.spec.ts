@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool, PoolClient } from 'pg';
-import { connectUnpipelined, copyOut, poolOf, queryPipelined } from '../../src/platform/database/pool.js';
+import { connectSpareUnpipelined, connectUnpipelined, copyOut, poolOf, queryPipelined } from '../../src/platform/database/pool.js';
 import { type RepositoryContext, startRepositoryContext } from '../support/repositories.js';
 
 /** pg's pipeline flag of a pooled connection. */
@@ -43,6 +43,30 @@ describe('a scan connection (COPY out of the pipelined pool)', () => {
       expect((await copyOut(scan, 'COPY (SELECT 42) TO STDOUT')).toString()).toBe('42\n');
     } finally {
       scan.release();
+    }
+  });
+
+  it('lends a scan a second connection on PostgreSQL while half the pool is free, and never makes it wait for one', async () => {
+    const scan = await connectUnpipelined(pool);
+    const held: PoolClient[] = [scan];
+    try {
+      const spare = await connectSpareUnpipelined(pool, scan);
+      if (!process.env.DATABASE_URL) {
+        expect(spare).toBeUndefined(); // the embedded database is one backend behind every connection
+        return;
+      }
+      expect(spare).toBeDefined();
+      held.push(spare!);
+      expect(pipelined(spare!)).toBe(false);
+      expect((await Promise.all([copyOut(scan, 'COPY (SELECT 1) TO STDOUT'), copyOut(spare!, 'COPY (SELECT 2) TO STDOUT')])).join('')).toBe('1\n2\n');
+      // with more than half the pool held, none is lent; with all of it held, the answer still comes at once
+      while ((pool.idleCount + pool.options.max - pool.totalCount) * 2 >= pool.options.max) held.push(await pool.connect());
+      expect(await connectSpareUnpipelined(pool, scan)).toBeUndefined();
+      while (pool.totalCount < pool.options.max || pool.idleCount > 0) held.push(await pool.connect());
+      expect(await connectSpareUnpipelined(pool, scan)).toBeUndefined();
+      expect(pool.waitingCount).toBe(0);
+    } finally {
+      for (const client of held) client.release();
     }
   });
 });

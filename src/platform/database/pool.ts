@@ -151,6 +151,20 @@ export async function connectUnpipelined(pool: Pool): Promise<PoolClient> {
   return client;
 }
 
+/**
+ * A second connection for a long read beside `client`, or none: only on PostgreSQL (on the embedded
+ * database every connection is the one backend, so a second reads nothing sooner) and only while at least
+ * half the pool is free, so long reads leave the rest to requests. A connection the pool has free, or may
+ * still open, is given without waiting for another holder: a long read never holds one connection while
+ * it waits for a second, so long reads can never wait on each other.
+ */
+export async function connectSpareUnpipelined(pool: Pool, client: PoolClient): Promise<PoolClient | undefined> {
+  if (!(await hasOwnSession(pool, client))) return undefined;
+  const max = pool.options.max;
+  const free = pool.idleCount + (max - pool.totalCount);
+  return free * 2 >= max ? connectUnpipelined(pool) : undefined;
+}
+
 function setPipelined(client: PoolClient, pipelined: boolean): void {
   (client as PoolClient & { pipeline: boolean }).pipeline = pipelined;
 }
