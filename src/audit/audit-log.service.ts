@@ -5,11 +5,12 @@ import type { Principal } from '../identity/principal.js';
 import { DomainError } from '../platform/http/domain-error.js';
 import { invalid } from '../platform/http/validation.pipe.js';
 import { Page } from '../platform/http/pagination/page-query.dto.js';
-import { connectSpareUnpipelined, connectUnpipelined, copyOut, poolOf } from '../platform/database/pool.js';
+import { copyOut, poolOf } from '../platform/database/pool.js';
 import { UnitOfWork } from '../platform/database/unit-of-work.js';
 import { chainHash, GENESIS_HASH } from './audit-chain.js';
 import { AuditEvent } from './audit-event.entity.js';
 import { CompanyScanGate } from './company-scan-gate.js';
+import { type ScanWindow, scanWindows } from './scan-windows.js';
 import { AUDIT_CSV_COLUMNS, AUDIT_NDJSON_LINE, AUDIT_ROW_COLUMNS, type AuditRow, chainedOfRow, COL } from './audit-rows.js';
 import { type AuditBrokenRange, AuditEventResponse, type AuditVerifyResponse } from './dto/audit-event.dto.js';
 import type { AuditLogQuery, AuditRangeQuery, ExportFormat } from './dto/audit-query.dto.js';
@@ -25,13 +26,6 @@ const COPY_WINDOW = { bytes: 1 << 20, firstSeqs: 200, minSeqs: 20, maxSeqs: 4_00
 
 /** Every column as the text the database sent: the scan formats or parses only what it uses. */
 const RAW_TEXT = { getTypeParser: () => (value: string) => value };
-
-/** What a window of a chain-order scan read: seqs (low, high]. */
-export interface ScanWindow<T> {
-  value: T;
-  low: number;
-  high: number;
-}
 
 /** How many seqs the next COPY window asks for, after `previous`. */
 export function copyWindowSeqs(previous?: ScanWindow<Buffer>): number {
@@ -119,54 +113,11 @@ export class AuditLogService {
     }
   }
 
-  /**
-   * A chain-order scan in windows of seqs (low, high], `seqs` of them after the window before, read by
-   * the unique (company_id, seq) index on one connection held for the scan, or two when the pool can
-   * spare a second (`connectSpareUnpipelined`): memory stays constant however long the log. Each
-   * connection reads one window ahead while the consumer works on the current one, and asks for its next
-   * only once the consumer wants more (back-pressure); with two, the database writes two windows at once.
-   * Windows are yielded in seq order whichever answers first; each is its own short query (no snapshot
-   * held across the scan), and the scan yields to the event loop between them so it never starves other
-   * requests.
-   */
+  /** A chain-order scan of the range in windows (`scanWindows`), by the unique (company_id, seq) index. */
   private async *windows<T>(companyId: string, range: AuditRangeQuery, seqs: (previous?: ScanWindow<T>) => number,
     read: (client: PoolClient, low: number, high: number) => Promise<T>): AsyncGenerator<ScanWindow<T>> {
     const span = await this.seqSpan(companyId, range);
-    if (!span) return;
-    const pool = poolOf(this.dataSource);
-    const clients = [await connectUnpipelined(pool)];
-    const inFlight: Array<Promise<ScanWindow<T>>> = [];
-    let failed = false;
-    try {
-      const spare = await connectSpareUnpipelined(pool, clients[0]);
-      if (spare) clients.push(spare);
-      let asked = 0;
-      let low = span.first - 1;
-      // the next window on the connection whose window was just taken (window n on connection n mod count)
-      const ask = (previous?: ScanWindow<T>) => {
-        if (low >= span.last) return;
-        const from = low;
-        const high = Math.min(from + seqs(previous), span.last);
-        const window = read(clients[asked++ % clients.length], from, high).then((value) => ({ value, low: from, high }));
-        window.catch(() => undefined); // handled where it is awaited, in order
-        inFlight.push(window);
-        low = high;
-      };
-      for (let connection = 0; connection < clients.length; connection += 1) ask(); // a window for each
-      for (let current = inFlight.shift(); current; current = inFlight.shift()) {
-        const window = await current;
-        ask(window);
-        yield window;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    } catch (error) {
-      failed = true; // the connections are not given back for reuse after a failed read
-      throw error;
-    } finally {
-      // a consumer that stopped early (the client went away) leaves the windows asked ahead in flight
-      await Promise.allSettled(inFlight);
-      for (const client of clients) client.release(failed);
-    }
+    if (span) yield* scanWindows(poolOf(this.dataSource), span.first, span.last, seqs, read);
   }
 
   /**
