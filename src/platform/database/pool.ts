@@ -153,13 +153,13 @@ export async function connectUnpipelined(pool: Pool): Promise<PoolClient> {
 
 /**
  * A second connection for a long read beside `client`, or none: only on PostgreSQL (on the embedded
- * database every connection is the one backend, so a second reads nothing sooner) and only while at least
- * half the pool is free, so long reads leave the rest to requests. A connection the pool has free, or may
- * still open, is given without waiting for another holder: a long read never holds one connection while
- * it waits for a second, so long reads can never wait on each other.
+ * database every connection is the one backend, so a second reads nothing sooner), only while nobody waits
+ * for a connection and at least half the pool is free, so long reads leave the rest to requests. Asked
+ * first in the pool's queue for a connection it has free or may still open, it waits for no other holder:
+ * a long read never holds one connection while it waits for a second, so long reads never wait on each other.
  */
 export async function connectSpareUnpipelined(pool: Pool, client: PoolClient): Promise<PoolClient | undefined> {
-  if (!(await hasOwnSession(pool, client))) return undefined;
+  if (!(await hasOwnSession(pool, client)) || pool.waitingCount > 0) return undefined;
   const max = pool.options.max;
   const free = pool.idleCount + (max - pool.totalCount);
   return free * 2 >= max ? connectUnpipelined(pool) : undefined;
