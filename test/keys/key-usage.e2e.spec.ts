@@ -5,7 +5,7 @@ import { KeyUsageMeter } from '../../src/identity/api-keys/key-usage.meter.js';
 import { outboxEvents } from '../support/credits.js';
 import { expectProblem, newCompany, newTeamMember, type SignedUp } from '../support/factories.js';
 import { newVehicle } from '../support/fleet.js';
-import { enableApi, exchangeKey, newKey } from '../support/keys.js';
+import { enableApi, exchangeKey, newKey, withExpiryClaims } from '../support/keys.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 interface Usage {
@@ -92,22 +92,24 @@ describe('API key usage and expiry warnings', () => {
   });
 
   it('sends api_key.expiring 7 days and 1 day before expiry, once each, and again after the expiry changes', async () => {
-    const company = await newCompany(app);
-    await enableApi(app, company);
-    const soon = await newKey(app, company, { expiresAt: new Date(Date.now() + 3 * 86_400_000).toISOString() });
-    const later = await newKey(app, company, { expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString() });
-    const scanner = app.app.get(ApiKeyExpiryWarnings);
-    await scanner.scan();
-    await scanner.scan();
-    const notices = async () => (await outboxEvents(app, company.companyId, 'api_key.expiring')).map((event) => event.data as { publicId: string; notice: string });
-    expect(await notices()).toEqual([expect.objectContaining({ publicId: soon.publicId, notice: '7d' })]);
+    await withExpiryClaims(app.dataSource, async () => {
+      const company = await newCompany(app);
+      await enableApi(app, company);
+      const soon = await newKey(app, company, { expiresAt: new Date(Date.now() + 3 * 86_400_000).toISOString() });
+      const later = await newKey(app, company, { expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString() });
+      const scanner = app.app.get(ApiKeyExpiryWarnings);
+      await scanner.scan();
+      await scanner.scan();
+      const notices = async () => (await outboxEvents(app, company.companyId, 'api_key.expiring')).map((event) => event.data as { publicId: string; notice: string });
+      expect(await notices()).toEqual([expect.objectContaining({ publicId: soon.publicId, notice: '7d' })]);
 
-    await app.http().patch(`/v1/api-keys/${soon.publicId}`).set(company.auth).send({ expiresAt: new Date(Date.now() + 12 * 3_600_000).toISOString() }).expect(200);
-    await app.http().patch(`/v1/api-keys/${later.publicId}`).set(company.auth).send({ expiresAt: new Date(Date.now() + 5 * 86_400_000).toISOString() }).expect(200);
-    await Promise.all([scanner.scan(), scanner.scan()]);
-    const all = await notices();
-    expect(all).toHaveLength(3);
-    expect(all.filter((event) => event.publicId === soon.publicId).map((event) => event.notice)).toEqual(['7d', '1d']);
-    expect(all.filter((event) => event.publicId === later.publicId).map((event) => event.notice)).toEqual(['7d']);
+      await app.http().patch(`/v1/api-keys/${soon.publicId}`).set(company.auth).send({ expiresAt: new Date(Date.now() + 12 * 3_600_000).toISOString() }).expect(200);
+      await app.http().patch(`/v1/api-keys/${later.publicId}`).set(company.auth).send({ expiresAt: new Date(Date.now() + 5 * 86_400_000).toISOString() }).expect(200);
+      await Promise.all([scanner.scan(), scanner.scan()]);
+      const all = await notices();
+      expect(all).toHaveLength(3);
+      expect(all.filter((event) => event.publicId === soon.publicId).map((event) => event.notice)).toEqual(['7d', '1d']);
+      expect(all.filter((event) => event.publicId === later.publicId).map((event) => event.notice)).toEqual(['7d']);
+    });
   });
 });

@@ -4,6 +4,7 @@ import { newPublicId } from '../../src/identity/api-keys/api-key-format.js';
 import { type ApiKey, ApiKeysRepository } from '../../src/identity/api-keys/api-keys.repository.js';
 import { KeyUsageMeter } from '../../src/identity/api-keys/key-usage.meter.js';
 import { KeyUsageRepository } from '../../src/identity/api-keys/key-usage.repository.js';
+import { withExpiryClaims } from '../support/keys.js';
 import { expectOnlyItsCompanyFinds, type RepositoryContext, startRepositoryContext } from '../support/repositories.js';
 
 const DAY_MS = 86_400_000;
@@ -60,18 +61,20 @@ describe('ApiKeysRepository and KeyUsageRepository', () => {
   });
 
   it('claims an expiry warning once per notice and expiry, and again when the expiry changes', async () => {
-    const owner = await context.newCompany();
-    const inThreeDays = await newKey(owner, { expiresAt: new Date(Date.now() + 3 * DAY_MS) });
-    const inAnHour = await newKey(owner, { expiresAt: new Date(Date.now() + 3_600_000) });
-    const claimed = async (notice: '7d' | '1d') =>
-      (await context.uow.run(() => keys.claimExpiryWarnings(notice))).filter((key) => key.companyId === owner).map((key) => key.publicId);
+    await withExpiryClaims(context.app.dataSource, async () => {
+      const owner = await context.newCompany();
+      const inThreeDays = await newKey(owner, { expiresAt: new Date(Date.now() + 3 * DAY_MS) });
+      const inAnHour = await newKey(owner, { expiresAt: new Date(Date.now() + 3_600_000) });
+      const claimed = async (notice: '7d' | '1d') =>
+        (await context.uow.run(() => keys.claimExpiryWarnings(notice))).filter((key) => key.companyId === owner).map((key) => key.publicId);
 
-    expect(await claimed('7d')).toEqual([inThreeDays.publicId]);
-    expect(await claimed('1d')).toEqual([inAnHour.publicId]);
-    expect(await claimed('7d')).toEqual([]);
-    inThreeDays.expiresAt = new Date(Date.now() + 4 * DAY_MS);
-    await keys.save(inThreeDays);
-    expect(await claimed('7d')).toEqual([inThreeDays.publicId]);
+      expect(await claimed('7d')).toEqual([inThreeDays.publicId]);
+      expect(await claimed('1d')).toEqual([inAnHour.publicId]);
+      expect(await claimed('7d')).toEqual([]);
+      inThreeDays.expiresAt = new Date(Date.now() + 4 * DAY_MS);
+      await keys.save(inThreeDays);
+      expect(await claimed('7d')).toEqual([inThreeDays.publicId]);
+    });
   });
 
   it('reads a key\'s usage buckets for its company only', async () => {

@@ -1,5 +1,29 @@
+import type { DataSource } from 'typeorm';
+import { poolOf } from '../../src/platform/database/pool.js';
 import type { SignedUp } from './factories.js';
 import type { TestApp } from './test-app.js';
+
+/** The advisory lock `withExpiryClaims` takes: any number no other test locks. */
+const EXPIRY_CLAIMS_LOCK = 15_001;
+
+/**
+ * Runs `work` while no other test file claims expiry warnings: a claim takes every company's due keys, so
+ * two files claiming at once on one PostgreSQL database would take each other's (a session-level
+ * advisory lock, held on one of the app's connections).
+ */
+export async function withExpiryClaims<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  const client = await poolOf(dataSource).connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [EXPIRY_CLAIMS_LOCK]);
+    try {
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [EXPIRY_CLAIMS_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
 
 export interface CreatedKey {
   publicId: string;

@@ -65,6 +65,15 @@ const TEST_THROTTLE_SETTINGS = {
 };
 
 /**
+ * On PostgreSQL all test files share one database, and an expiry scan claims every company's due
+ * `api_key.expiring` warnings: no test app scans on a timer; the tests that need a scan run it, one file
+ * at a time (`withExpiryClaims`).
+ */
+const TEST_SCAN_SETTINGS = {
+  API_KEY_EXPIRY_SCAN_SECONDS: '0',
+};
+
+/**
  * A full app on a real database: PostgreSQL when DATABASE_URL is set (CI), else a fresh in-memory
  * PGlite started from the migrated snapshot. Tests isolate themselves by signing up their own companies.
  */
@@ -74,6 +83,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...TEST_SECRETS,
     ...TEST_WEBHOOK_SETTINGS,
     ...TEST_THROTTLE_SETTINGS,
+    ...TEST_SCAN_SETTINGS,
     LOG_LEVEL: options.logDestination ? 'info' : 'silent',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'fleetgate-test-')),
     DB_POOL_SIZE: '8',

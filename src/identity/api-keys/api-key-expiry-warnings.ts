@@ -1,15 +1,14 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../../platform/config/app-config.js';
 import { UnitOfWork } from '../../platform/database/unit-of-work.js';
 import { LOGGER, type AppLogger } from '../../platform/logging/logger.js';
 import { Outbox } from '../../platform/operations/ports.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { KeyUsageRepository } from './key-usage.repository.js';
 
-const SCAN_INTERVAL_MS = 60_000;
-
 /**
- * `api_key.expiring`, 7 days and 1 day before a key's `expiresAt`, once each: every instance scans each
- * minute, and a warning is claimed by the UPDATE that records it (`expiry_warned_*_for = expires_at`),
+ * `api_key.expiring`, 7 days and 1 day before a key's `expiresAt`, once each: every instance scans every
+ * API_KEY_EXPIRY_SCAN_SECONDS (a minute), and a warning is claimed by the UPDATE that records it (`expiry_warned_*_for = expires_at`),
  * in the transaction that stores the event, so two instances can never both send it; a changed
  * expiry warns again. The same scan prunes usage buckets past their retention.
  */
@@ -22,13 +21,15 @@ export class ApiKeyExpiryWarnings implements OnApplicationBootstrap, OnApplicati
     private readonly keys: ApiKeysRepository,
     private readonly usageBuckets: KeyUsageRepository,
     private readonly outbox: Outbox,
+    @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: AppLogger,
   ) {}
 
   onApplicationBootstrap(): void {
+    if (this.config.API_KEY_EXPIRY_SCAN_SECONDS === 0) return;
     this.timer = setInterval(() => {
       this.scan().catch((error: unknown) => this.logger.warn({ err: error }, 'API key expiry scan failed'));
-    }, SCAN_INTERVAL_MS);
+    }, this.config.API_KEY_EXPIRY_SCAN_SECONDS * 1000);
     this.timer.unref();
   }
 

@@ -234,6 +234,13 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(0) @Max(100)
   LOOKUP_RETRY_LIMIT = 12;
 
+  /**
+   * How often (seconds) this instance sends the due `api_key.expiring` warnings and prunes old usage
+   * buckets; each warning is claimed once whichever instance scans. 0: this instance never scans.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(86_400)
+  API_KEY_EXPIRY_SCAN_SECONDS = 60;
+
   /** A licence check is flagged when its penalty points reach this (or the licence is not valid). */
   @Transform(toInt) @IsInt() @Min(1) @Max(100)
   LICENCE_FLAG_POINTS = 6;
