@@ -8,9 +8,9 @@ import { KeyUsageRepository } from './key-usage.repository.js';
 
 /**
  * `api_key.expiring`, 7 days and 1 day before a key's `expiresAt`, once each: every instance scans every
- * API_KEY_EXPIRY_SCAN_SECONDS (a minute), and a warning is claimed by the UPDATE that records it (`expiry_warned_*_for = expires_at`),
- * in the transaction that stores the event, so two instances can never both send it; a changed
- * expiry warns again. The same scan prunes usage buckets past their retention.
+ * API_KEY_EXPIRY_SCAN_SECONDS (a minute), and a warning is claimed by the UPDATE that records it
+ * (`expiry_warned_*_for = expires_at`), in the transaction that stores the event, so two instances can
+ * never both send it; a changed expiry warns again. The same scan prunes usage buckets past their retention.
  */
 @Injectable()
 export class ApiKeyExpiryWarnings implements OnApplicationBootstrap, OnApplicationShutdown {

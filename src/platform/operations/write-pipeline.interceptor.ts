@@ -18,9 +18,9 @@ type WriteRequest = FastifyRequest & { user?: OperationActor };
  *   2. in ONE transaction (begun at the handler's first query): the handler, the audit event (staged:
  *      sent with the COMMIT, and chained once it has committed), the stored idempotent response, and
  *      last the credit debit (staged: sent just before the COMMIT, in its round trip, so the company
- *      row is locked from that statement to the end of the COMMIT) — they commit together or not at all. A debit that would
- *      cross the low-balance threshold refuses the COMMIT, and the write runs again with its debit
- *      taken at once, its `credits.low` event with it;
+ *      row is locked from that statement to the end of the COMMIT) — they commit together or not at
+ *      all. A debit that would cross the low-balance threshold refuses the COMMIT, and the write runs
+ *      again with its debit taken at once, its `credits.low` event with it;
  *   3. on failure: release the key, and record the refusal in the audit log (its own transaction).
  * A transaction that fails on a deadlock or serialisation failure (40P01 / 40001) is run again from
  * scratch, up to three times, before anything reaches the client.
