@@ -28,6 +28,20 @@ export interface Principal extends OperationActor {
   readonly keyGeneration?: number;
 }
 
+/** The rate-limit budget a key spends, shared with the tokens exchanged for it (its public id never changes). */
+export const keyBudget = (publicId: string): string => `key:${publicId}`;
+/** A user's own rate-limit budget. */
+export const userBudget = (userId: string): string => `user:${userId}`;
+
+/**
+ * A bearer credential checked as far as it can be without the database (a key's form and checksum, a
+ * token's signature and expiry): the budget it spends, and the lookup that decides whether it stands.
+ */
+export interface PresentedCredential {
+  readonly budget: string;
+  lookUp(): Promise<Principal>;
+}
+
 /**
  * A credential whose secret verified but which is refused (revoked, expired, API off, IP not
  * allowed): the caller is known, so the refusal can be written into their company's audit log. A

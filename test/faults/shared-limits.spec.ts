@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatApiKey, newSecret } from '../../src/identity/api-keys/api-key-format.js';
 import { call, type Instance, type PrivateCluster, startInstance, startPrivateCluster } from './support.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -59,6 +60,23 @@ describe('Throttles and rate limits shared by two instances through Redis', () =
     const auth = { Authorization: `Bearer ${owner.body.accessToken}` };
     for (let i = 0; i < Number(LIMITS.RATE_LIMIT_PER_MINUTE); i += 1) expect((await call(first.url, 'GET', '/v1/auth/me', auth, undefined, from(ip))).status).toBe(200);
     expectRefused(await call(second.url, 'GET', '/v1/auth/me', auth, undefined, from(ip)));
+  });
+
+  it("per key: guesses at its secret on one instance spend nothing of its budget on the other", async () => {
+    const ip = newClientIp();
+    const owner = await signUp(first.url, ip);
+    const auth = { Authorization: `Bearer ${owner.body.accessToken}` };
+    expect((await call(first.url, 'PUT', '/v1/account/api-access', auth, { enabled: true }, from(ip))).status).toBe(200);
+    const created = await call(first.url, 'POST', '/v1/api-keys', auth, { name: 'Shared budget', preset: 'read-only' }, from(ip));
+    const { publicId, fullApiKey } = created.body as { publicId: string; fullApiKey: string };
+    // the key's public id with a secret of the right form and checksum, from addresses of their own (each under its failure budget)
+    const guess = { Authorization: `Bearer ${formatApiKey(publicId, newSecret(publicId))}` };
+    for (let i = 0; i < Number(LIMITS.RATE_LIMIT_PER_MINUTE) + 1; i += 1) {
+      expect((await call(first.url, 'GET', '/v1/auth/me', guess, undefined, from(newClientIp()))).status).toBe(401);
+    }
+    const key = { Authorization: `Bearer ${fullApiKey}` };
+    for (let i = 0; i < Number(LIMITS.RATE_LIMIT_PER_MINUTE); i += 1) expect((await call(second.url, 'GET', '/v1/auth/me', key, undefined, from(ip))).status).toBe(200);
+    expectRefused(await call(first.url, 'GET', '/v1/auth/me', key, undefined, from(ip)));
   });
 
   it('sign-ups per address', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, newCompany } from '../support/factories.js';
-import { enableApi, exchangeKey, newKey } from '../support/keys.js';
+import { formatApiKey, newSecret } from '../../src/identity/api-keys/api-key-format.js';
+import { enableApi, exchangeKey, keyAuth, newKey } from '../support/keys.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const LIMIT = 5;
@@ -45,6 +46,23 @@ describe('rate limits per principal', () => {
     expect(last.headers['ratelimit-remaining']).toBe('0');
     expectProblem(await app.http().get('/v1/auth/me').set(tokens.auth), 429, 'rate_limited');
     await app.http().get('/v1/auth/me').set(other.auth).expect(200);
+  });
+
+  it("spends nothing of a key's budget on guesses at its secret, nor on the secret a rotation replaced", async () => {
+    const owner = await newCompany(app);
+    await enableApi(app, owner);
+    const key = await newKey(app, owner);
+    // the key's public id with a secret of the right form and checksum: it passes every check but the hash
+    const guess = keyAuth(formatApiKey(key.publicId, newSecret(key.publicId)));
+    for (let i = 0; i < LIMIT + 2; i++) expectProblem(await app.http().get('/v1/auth/me').set(guess), 401, 'invalid_credentials');
+    const rotated = await app.http().post(`/v1/api-keys/${key.publicId}/rotate`).set(owner.auth).send({}).expect(200);
+    for (let i = 0; i < LIMIT + 2; i++) {
+      const refused = await app.http().get('/v1/auth/me').set(key.auth);
+      expectProblem(refused, 401, 'api_key_revoked');
+      expect(refused.headers).not.toHaveProperty('ratelimit-remaining');
+    }
+    const first = await app.http().get('/v1/auth/me').set(keyAuth(rotated.body.fullApiKey as string)).expect(200);
+    expect(first.headers['ratelimit-remaining']).toBe(String(LIMIT - 1));
   });
 
   it('counts refused requests too, and puts the headers on them', async () => {

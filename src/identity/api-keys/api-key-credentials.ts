@@ -3,7 +3,7 @@ import ipaddr from 'ipaddr.js';
 import { DataSource } from 'typeorm';
 import { BatchedLookup } from '../../platform/database/batched-lookup.js';
 import { PointReads } from '../../platform/database/point-reads.js';
-import { type CredentialKind, type Principal, RefusedCredential } from '../principal.js';
+import { type CredentialKind, keyBudget, type PresentedCredential, type Principal, RefusedCredential } from '../principal.js';
 import { DomainError } from '../../platform/http/domain-error.js';
 import { isIpAllowed } from '../../platform/net/ip-allowlist.js';
 import { LOGGER, type AppLogger } from '../../platform/logging/logger.js';
@@ -97,21 +97,32 @@ export class ApiKeyCredentials {
     this.keys = new BatchedLookup(reads, (publicIds) => ({ name: 'api_key_auth', text: KEY_AUTH_SQL, values: [publicIds] }), (row) => row.public_id);
   }
 
-  /** `vk_…` presented directly (bearer or token exchange). */
-  async authenticateKey(rawKey: string, ip: string): Promise<Principal> {
+  /** `vk_…` presented directly (bearer or token exchange): refused here when malformed, else looked up. */
+  presentKey(rawKey: string, ip: string): PresentedCredential {
     const parsed = parseApiKey(rawKey);
     if (parsed.kind !== 'ok') throw invalidKey();
-    const row = await this.keys.find(parsed.key.publicId);
-    if (!row) throw invalidKey();
-    const generation = this.matchSecret(row, this.hasher.hash(parsed.key.secret));
-    return this.admit(row, ip, generation, 'api_key');
+    const { publicId, secret } = parsed.key;
+    return {
+      budget: keyBudget(publicId),
+      lookUp: async () => {
+        const row = await this.keys.find(publicId);
+        if (!row) throw invalidKey();
+        const generation = this.matchSecret(row, this.hasher.hash(secret));
+        return this.admit(row, ip, generation, 'api_key');
+      },
+    };
   }
 
-  /** A key token's claims, re-checked against the key row. */
-  async authenticateKeyToken(publicId: string, companyId: string, generation: number, ip: string): Promise<Principal> {
-    const row = await this.keys.find(publicId);
-    if (!row || row.company_id !== companyId) throw invalidToken();
-    return this.admitGeneration(row, ip, generation);
+  /** A key token's claims (its signature already verified), re-checked against the key row. */
+  presentKeyToken(publicId: string, companyId: string, generation: number, ip: string): PresentedCredential {
+    return {
+      budget: keyBudget(publicId),
+      lookUp: async () => {
+        const row = await this.keys.find(publicId);
+        if (!row || row.company_id !== companyId) throw invalidToken();
+        return this.admitGeneration(row, ip, generation);
+      },
+    };
   }
 
   /**

@@ -11,7 +11,7 @@ import { type Principal, RefusedCredential, rememberRefusedCaller } from '../pri
 import type { Scope } from '../scopes/scope-catalogue.js';
 import { ACCESS_RULE, type AccessRule, type AuthenticatedRequest } from './access.decorators.js';
 import { AuthenticationService } from './authentication.service.js';
-import { RateLimitStore } from './rate-limit.store.js';
+import { type RateLimitDecision, RateLimitStore, type SpentPoint } from './rate-limit.store.js';
 import { Throttles } from './throttles.js';
 
 /** `Authorization: Bearer …` carries user JWTs, API keys and key JWTs alike; an API key may also come as `ApiKey vk_…` (VinLink's form). */
@@ -27,9 +27,9 @@ export function credentialOf(authorization: string | undefined): string | undefi
 }
 
 /**
- * The one guard of every route: credential → principal (AuthenticationService), with the route's
- * read-ahead (ReadAheads) started beside that lookup → the per-principal rate limit → the route's
- * access rule. A refusal of an @Audited operation by a known caller is
+ * The one guard of every route: the address's failure throttle, beside the credential → principal
+ * lookup (AuthenticationService), the route's read-ahead (ReadAheads) and the per-principal rate limit,
+ * all started together → the route's access rule. A refusal of an @Audited operation by a known caller is
  * written to the audit log before it is answered.
  */
 @Injectable()
@@ -51,17 +51,21 @@ export class AuthenticationGuard implements CanActivate {
     if (rule.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const presented = request.headers.authorization !== undefined;
-    if (presented) await this.throttles.refuseIfExhausted('bearerFailuresPerIp', request.ip);
     try {
-      const credential = credentialOf(request.headers.authorization);
-      if (credential === undefined) {
-        throw new DomainError('unauthenticated', 'This operation requires a bearer token.', {}, { 'WWW-Authenticate': 'Bearer' });
+      // an address over its failure budget is refused first, whatever it presents; one this instance
+      // already knows of is refused before anything is read
+      const throttled = presented ? this.throttles.refuseIfExhausted('bearerFailuresPerIp', request.ip) : undefined;
+      const admission = this.admit(request);
+      admission.catch(() => undefined); // awaited below, after the throttle
+      if (throttled) {
+        await throttled.catch((error: unknown) => {
+          void admission.then(({ spent }) => spent.refund(), () => undefined);
+          throw error;
+        });
       }
-      // the route's record is read while the credential is (after the failure throttle: a flood of bad credentials reads nothing)
-      this.readAheads.start(request);
-      const principal = await this.authentication.authenticate(credential, request.ip);
+      const { principal, spent } = await admission;
       request.user = principal;
-      await this.applyRateLimit(principal, context.switchToHttp().getResponse<FastifyReply>());
+      this.applyRateLimit(spent, context.switchToHttp().getResponse<FastifyReply>());
       return enforce(rule, principal);
     } catch (error) {
       if (error instanceof RefusedCredential) rememberRefusedCaller(request, error.caller);
@@ -69,6 +73,27 @@ export class AuthenticationGuard implements CanActivate {
       await this.recordRefusal(context, error);
       throw error;
     }
+  }
+
+  /**
+   * The credential's checks, side by side: the route's read-ahead, the principal's lookup and a point
+   * of the budget the credential names. A credential that does not stand gets the point back, so a
+   * guess at someone's key spends nothing of theirs.
+   */
+  private async admit(request: AuthenticatedRequest): Promise<{ principal: Principal; spent: SpentPoint }> {
+    const credential = credentialOf(request.headers.authorization);
+    if (credential === undefined) {
+      throw new DomainError('unauthenticated', 'This operation requires a bearer token.', {}, { 'WWW-Authenticate': 'Bearer' });
+    }
+    const presented = this.authentication.present(credential, request.ip);
+    this.readAheads.start(request);
+    const [principal, spent] = await Promise.allSettled([presented.lookUp(), this.limits.consume(presented.budget)]);
+    if (principal.status === 'rejected') {
+      if (spent.status === 'fulfilled') await spent.value.refund();
+      throw principal.reason;
+    }
+    if (spent.status === 'rejected') throw spent.reason;
+    return { principal: principal.value, spent: spent.value };
   }
 
   /** The handler's access rule, read once. A route with no rule is refused: every operation must say what it needs. */
@@ -84,8 +109,7 @@ export class AuthenticationGuard implements CanActivate {
   }
 
   /** Every authenticated response carries RateLimit-* headers (refusals included); over the limit → 429. */
-  private async applyRateLimit(principal: Principal, reply: FastifyReply): Promise<void> {
-    const decision = await this.limits.consume(rateLimitKey(principal));
+  private applyRateLimit(decision: RateLimitDecision, reply: FastifyReply): void {
     void reply.headers({
       'RateLimit-Limit': String(decision.limit),
       'RateLimit-Remaining': String(decision.remaining),
@@ -112,11 +136,6 @@ export class AuthenticationGuard implements CanActivate {
 /** A credential that was presented and did not authenticate (a guess, a stale token): counted per address. */
 function isFailedCredential(error: unknown): boolean {
   return error instanceof DomainError && error.status === 401;
-}
-
-/** A key and the tokens exchanged for it share one budget; each user has their own. */
-export function rateLimitKey(principal: Principal): string {
-  return principal.apiKeyId ? `key:${principal.apiKeyId}` : `user:${principal.userId}`;
 }
 
 function enforce(rule: AccessRule, principal: Principal): true {

@@ -7,7 +7,7 @@ import { ApiKeyCredentials } from '../api-keys/api-key-credentials.js';
 import { looksLikeApiKey } from '../api-keys/api-key-format.js';
 import { ROLE_SCOPES } from '../scopes/scope-catalogue.js';
 import { AccessTokenService } from './access-token.service.js';
-import type { Principal } from '../principal.js';
+import { type PresentedCredential, type Principal, userBudget } from '../principal.js';
 
 /** The hot path of every user request: one indexed lookup for all the users of an event-loop turn, no ORM hydration. */
 const USERS_AUTH_SQL = 'SELECT id, company_id, name, role FROM users WHERE id = ANY($1::uuid[]) AND removed_at IS NULL';
@@ -31,14 +31,18 @@ export class AuthenticationService {
     this.users = new BatchedLookup(reads, (userIds) => ({ name: 'users_auth', text: USERS_AUTH_SQL, values: [userIds] }), (row) => row.id);
   }
 
-  async authenticate(token: string, ip: string): Promise<Principal> {
-    if (looksLikeApiKey(token)) return this.keys.authenticateKey(token, ip);
+  /**
+   * Checks what needs no database (a key's form and checksum, a token's signature and expiry) and
+   * throws 401 when that fails; the lookup is left to the caller to start.
+   */
+  present(token: string, ip: string): PresentedCredential {
+    if (looksLikeApiKey(token)) return this.keys.presentKey(token, ip);
     const claims = this.accessTokens.verify(token);
     switch (claims.typ) {
       case 'user':
-        return this.userPrincipal(claims.sub, claims.cid);
+        return { budget: userBudget(claims.sub), lookUp: () => this.userPrincipal(claims.sub, claims.cid) };
       case 'key':
-        return this.keys.authenticateKeyToken(claims.sub, claims.cid, claims.gen, ip);
+        return this.keys.presentKeyToken(claims.sub, claims.cid, claims.gen, ip);
     }
   }
 

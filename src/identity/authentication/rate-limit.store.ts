@@ -12,6 +12,11 @@ export interface RateLimitDecision {
   resetSeconds: number;
 }
 
+/** A point spent: the decision, and the way to give the point back. */
+export interface SpentPoint extends RateLimitDecision {
+  refund(): Promise<void>;
+}
+
 /** Where the counts live now: `shared` (Redis), `local` (no shared store configured), `local-fallback` (Redis failed or stalled). */
 export type RateLimitStoreState = 'shared' | 'local' | 'local-fallback';
 
@@ -48,7 +53,8 @@ export class RateLimitStore implements OnModuleInit, OnApplicationShutdown {
     const options = { points: this.limit, duration: WINDOW_SECONDS, keyPrefix: KEY_PREFIX };
     this.local = new RateLimiterMemory(options);
     if (config.REDIS_URL) {
-      this.redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 5_000 });
+      // auto-pipelining: the commands of one event-loop turn (its requests' budgets) go to Redis in one write
+      this.redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 5_000, enableAutoPipelining: true });
       // errors are reported once per episode by the fallback below, not once per failed command
       this.redis.on('error', () => undefined);
       this.shared = new RateLimiterRedis({ ...options, storeClient: this.redis });
@@ -70,25 +76,29 @@ export class RateLimitStore implements OnModuleInit, OnApplicationShutdown {
     return this.failingSince === undefined ? 'shared' : 'local-fallback';
   }
 
-  async consume(principalKey: string): Promise<RateLimitDecision> {
+  /**
+   * Spends one point of `budget`. The answer can give the point back (`refund`) to the store that
+   * counted it, for a request spent on before it was known to be the budget's owner's.
+   */
+  async consume(budget: string): Promise<SpentPoint> {
     const limiter = this.shared && this.shouldTryShared() ? this.shared : undefined;
     if (limiter) {
       try {
-        const result = await this.bounded(limiter.consume(principalKey));
+        const result = await this.bounded(limiter.consume(budget));
         this.recovered();
-        return this.decision(true, result);
+        return this.spent(true, result, limiter, budget);
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) {
           this.recovered();
-          return this.decision(false, rejection);
+          return this.spent(false, rejection, limiter, budget);
         }
         this.fallBack(rejection);
       }
     }
     try {
-      return this.decision(true, await this.local.consume(principalKey));
+      return this.spent(true, await this.local.consume(budget), this.local, budget);
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return this.decision(false, rejection);
+      if (rejection instanceof RateLimiterRes) return this.spent(false, rejection, this.local, budget);
       throw rejection;
     }
   }
@@ -126,12 +136,18 @@ export class RateLimitStore implements OnModuleInit, OnApplicationShutdown {
     this.failingSince = undefined;
   }
 
-  private decision(allowed: boolean, result: RateLimiterRes): RateLimitDecision {
+  private spent(allowed: boolean, result: RateLimiterRes, limiter: RateLimiterAbstract, budget: string): SpentPoint {
     return {
       allowed,
       limit: this.limit,
       remaining: Math.max(0, result.remainingPoints),
       resetSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)),
+      // bounded like the spending; a refund that fails leaves the point spent (the budget errs on the strict side)
+      refund: () =>
+        this.bounded(limiter.reward(budget, 1)).then(
+          () => undefined,
+          () => undefined,
+        ),
     };
   }
 }

@@ -37,11 +37,19 @@ export const Throttled = (throttle: PublicThrottle) =>
 
 /** A store call never stalls a request for longer than this; past it the in-memory limiter answers. */
 const STORE_TIMEOUT_MS = 50;
+/** At most this many spent windows are remembered (the oldest go first); a forgotten one is asked of the store again. */
+const SPENT_WINDOWS_KEPT = 10_000;
 
 @Injectable()
 export class Throttles implements OnModuleInit, OnApplicationShutdown, HostileBodyCounter {
   private readonly redis?: Redis;
   private readonly limiters: Record<ThrottleName, RateLimiterAbstract>;
+  /**
+   * Per throttle and key, when the window the store found spent ends: until then it is refused at once,
+   * with no call to the store (a fixed window only empties when it ends), so a flood from an address
+   * over its budget costs nothing but this lookup.
+   */
+  private readonly spentUntil = new Map<string, number>();
 
   constructor(
     @Inject(AppConfig) config: AppConfig,
@@ -53,6 +61,8 @@ export class Throttles implements OnModuleInit, OnApplicationShutdown, HostileBo
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
         commandTimeout: STORE_TIMEOUT_MS,
+        // the commands of one event-loop turn go to Redis in one write
+        enableAutoPipelining: true,
       });
       this.redis.on('error', (error: Error) => this.logger.warn({ err: error }, 'throttle store (Redis) error'));
     }
@@ -89,8 +99,16 @@ export class Throttles implements OnModuleInit, OnApplicationShutdown, HostileBo
     }
   }
 
-  /** Refuses with 429 while the window's budget is already spent (counting nothing). */
-  async refuseIfExhausted(name: ThrottleName, key: string): Promise<void> {
+  /**
+   * Refuses with 429 while the window's budget is already spent (counting nothing): at once, by throwing,
+   * when this instance already knows it is; else by the promise, once the store has answered.
+   */
+  refuseIfExhausted(name: ThrottleName, key: string): Promise<void> {
+    this.refuseIfKnownSpent(name, key);
+    return this.refuseIfStoreSaysSpent(name, key);
+  }
+
+  private async refuseIfStoreSaysSpent(name: ThrottleName, key: string): Promise<void> {
     const limiter = this.limiters[name];
     let state: RateLimiterRes | null;
     try {
@@ -99,7 +117,24 @@ export class Throttles implements OnModuleInit, OnApplicationShutdown, HostileBo
       this.logger.warn({ err: error, throttle: name }, 'throttle store failed; request let through');
       return;
     }
-    if (state && state.consumedPoints >= limiter.points) throw tooMany(state);
+    if (state && state.consumedPoints >= limiter.points) {
+      this.rememberSpent(name, key, state.msBeforeNext);
+      throw tooMany(state);
+    }
+  }
+
+  private refuseIfKnownSpent(name: ThrottleName, key: string): void {
+    const entry = `${name}:${key}`;
+    const until = this.spentUntil.get(entry);
+    if (until === undefined) return;
+    const msBeforeNext = until - Date.now();
+    if (msBeforeNext > 0) throw tooMany({ msBeforeNext });
+    this.spentUntil.delete(entry);
+  }
+
+  private rememberSpent(name: ThrottleName, key: string, msBeforeNext: number): void {
+    if (this.spentUntil.size >= SPENT_WINDOWS_KEPT) this.spentUntil.delete(this.spentUntil.keys().next().value!);
+    this.spentUntil.set(`${name}:${key}`, Date.now() + msBeforeNext);
   }
 
   /**
@@ -124,7 +159,7 @@ export class Throttles implements OnModuleInit, OnApplicationShutdown, HostileBo
   }
 }
 
-function tooMany(state: RateLimiterRes): DomainError {
+function tooMany(state: Pick<RateLimiterRes, 'msBeforeNext'>): DomainError {
   const retryAfter = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
   return new DomainError('rate_limited', `Too many attempts; retry in ${retryAfter} s.`, {}, { 'Retry-After': String(retryAfter) });
 }

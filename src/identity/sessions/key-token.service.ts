@@ -5,7 +5,6 @@ import { AccessTokenService, KEY_TOKEN_TTL_SECONDS } from '../authentication/acc
 import { DomainError } from '../../platform/http/domain-error.js';
 import { ApiKeyCredentials } from '../api-keys/api-key-credentials.js';
 import { parseApiKey } from '../api-keys/api-key-format.js';
-import { rateLimitKey } from '../authentication/authentication.guard.js';
 import { RateLimitStore } from '../authentication/rate-limit.store.js';
 
 const KEY_SCHEME = /^(?:ApiKey|Bearer)\s+(\S+)\s*$/i;
@@ -31,9 +30,10 @@ export class KeyTokenService {
     if (parseApiKey(rawKey).kind === 'malformed') {
       throw new DomainError('malformed_api_key', 'The API key is not of the form vk_{publicId}_{secret}.');
     }
-    const principal = await this.credentials.authenticateKey(rawKey, ip);
+    const presented = this.credentials.presentKey(rawKey, ip);
+    const principal = await presented.lookUp();
     // an exchange spends the key's own budget, before it writes a refresh token
-    const decision = await this.limits.consume(rateLimitKey(principal));
+    const decision = await this.limits.consume(presented.budget);
     if (!decision.allowed) {
       throw new DomainError('rate_limited', `Rate limit of ${decision.limit} requests a minute exceeded; retry in ${decision.resetSeconds} s.`, {}, {
         'Retry-After': String(decision.resetSeconds),
