@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { KeyCredentialsModule } from '../api-keys/key-credentials.module.js';
 import { AuthenticationGuard } from './authentication.guard.js';
 import { AuthenticationService } from './authentication.service.js';
+import { LimitsRedis } from './limits-redis.js';
 import { RateLimitStore } from './rate-limit.store.js';
 import { Throttles } from './throttles.js';
 import { TokensModule } from './tokens.module.js';
@@ -12,6 +13,7 @@ import { TokensModule } from './tokens.module.js';
   imports: [TokensModule, KeyCredentialsModule],
   providers: [
     AuthenticationService,
+    LimitsRedis,
     RateLimitStore,
     Throttles,
     { provide: APP_GUARD, useClass: AuthenticationGuard },

@@ -1,8 +1,8 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppConfig } from '../../platform/config/app-config.js';
 import { LOGGER, type AppLogger } from '../../platform/logging/logger.js';
+import { LimitsRedis } from './limits-redis.js';
 
 export interface RateLimitDecision {
   allowed: boolean;
@@ -35,8 +35,7 @@ class StoreTimeout extends Error {}
  * /v1/health/ready, and tries Redis again at most once a second until it answers in time.
  */
 @Injectable()
-export class RateLimitStore implements OnModuleInit, OnApplicationShutdown {
-  private readonly redis?: Redis;
+export class RateLimitStore implements OnModuleInit {
   private readonly shared?: RateLimiterAbstract;
   private readonly local: RateLimiterAbstract;
   private readonly timeoutMs: number;
@@ -47,28 +46,18 @@ export class RateLimitStore implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(AppConfig) config: AppConfig,
     @Inject(LOGGER) private readonly logger: AppLogger,
+    private readonly redis: LimitsRedis,
   ) {
     this.limit = config.RATE_LIMIT_PER_MINUTE;
     this.timeoutMs = config.RATE_LIMIT_STORE_TIMEOUT_MS;
     const options = { points: this.limit, duration: WINDOW_SECONDS, keyPrefix: KEY_PREFIX };
     this.local = new RateLimiterMemory(options);
-    if (config.REDIS_URL) {
-      // auto-pipelining: the commands of one event-loop turn (its requests' budgets) go to Redis in one write
-      this.redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 5_000, enableAutoPipelining: true });
-      // errors are reported once per episode by the fallback below, not once per failed command
-      this.redis.on('error', () => undefined);
-      this.shared = new RateLimiterRedis({ ...options, storeClient: this.redis });
-    }
+    if (redis.client) this.shared = new RateLimiterRedis({ ...options, storeClient: redis.client });
   }
 
   /** A Redis that is down at start does not stop the app: the local limiter counts until it is back. */
   async onModuleInit(): Promise<void> {
-    await this.redis?.connect().catch((error: unknown) => this.fallBack(error));
-  }
-
-  /** disconnect, not quit: a stalled Redis would never answer QUIT and hold the shutdown. */
-  onApplicationShutdown(): void {
-    if (this.redis && this.redis.status !== 'end') this.redis.disconnect();
+    await this.redis.connect().catch((error: unknown) => this.fallBack(error));
   }
 
   get state(): RateLimitStoreState {

@@ -4,7 +4,6 @@ import {
   Inject,
   Injectable,
   type NestInterceptor,
-  type OnApplicationShutdown,
   type OnModuleInit,
   SetMetadata,
   UseInterceptors,
@@ -12,13 +11,13 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { catchError, from, type Observable, switchMap, throwError } from 'rxjs';
 import { AppConfig } from '../../platform/config/app-config.js';
 import { DomainError } from '../../platform/http/domain-error.js';
 import type { HostileBodyCounter } from '../../platform/http/hostile-body-tarpit.js';
 import { LOGGER, type AppLogger } from '../../platform/logging/logger.js';
+import { LimitsRedis } from './limits-redis.js';
 
 /**
  * The throttles of public endpoints (contract §2), counted before any principal exists. Each is a
@@ -35,15 +34,14 @@ const PUBLIC_THROTTLE = 'fleetgate:public-throttle';
 export const Throttled = (throttle: PublicThrottle) =>
   applyDecorators(SetMetadata(PUBLIC_THROTTLE, throttle), UseInterceptors(PublicThrottleInterceptor));
 
-/** A store call never stalls a request for longer than this; past it the in-memory limiter answers. */
-const STORE_TIMEOUT_MS = 50;
 /** At most this many spent windows are remembered (the oldest go first); a forgotten one is asked of the store again. */
 const SPENT_WINDOWS_KEPT = 10_000;
 
 @Injectable()
-export class Throttles implements OnModuleInit, OnApplicationShutdown, HostileBodyCounter {
-  private readonly redis?: Redis;
+export class Throttles implements OnModuleInit, HostileBodyCounter {
   private readonly limiters: Record<ThrottleName, RateLimiterAbstract>;
+  /** With Redis: each throttle's in-memory count, which the Redis limiter falls back on (its insurance). */
+  private readonly insurance: Partial<Record<ThrottleName, RateLimiterAbstract>> = {};
   /**
    * Per throttle and key, when the window the store found spent ends: until then it is refused at once,
    * with no call to the store (a fixed window only empties when it ends), so a flood from an address
@@ -54,22 +52,13 @@ export class Throttles implements OnModuleInit, OnApplicationShutdown, HostileBo
   constructor(
     @Inject(AppConfig) config: AppConfig,
     @Inject(LOGGER) private readonly logger: AppLogger,
+    private readonly redis: LimitsRedis,
   ) {
-    if (config.REDIS_URL) {
-      this.redis = new Redis(config.REDIS_URL, {
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-        commandTimeout: STORE_TIMEOUT_MS,
-        // the commands of one event-loop turn go to Redis in one write
-        enableAutoPipelining: true,
-      });
-      this.redis.on('error', (error: Error) => this.logger.warn({ err: error }, 'throttle store (Redis) error'));
-    }
     const limiter = (name: ThrottleName, points: number, duration: number): RateLimiterAbstract => {
       const options = { points, duration, keyPrefix: `fleetgate:throttle:${name}` };
-      if (!this.redis) return new RateLimiterMemory(options);
-      return new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: new RateLimiterMemory(options) });
+      if (!redis.client) return new RateLimiterMemory(options);
+      const insurance = (this.insurance[name] = new RateLimiterMemory(options));
+      return new RateLimiterRedis({ ...options, storeClient: redis.client, insuranceLimiter: insurance });
     };
     this.limiters = {
       loginFailuresPerEmail: limiter('loginFailuresPerEmail', config.LOGIN_FAILURES_PER_EMAIL, 15 * 60),
@@ -82,11 +71,7 @@ export class Throttles implements OnModuleInit, OnApplicationShutdown, HostileBo
   }
 
   async onModuleInit(): Promise<void> {
-    await this.redis?.connect().catch((error: unknown) => this.logger.warn({ err: error }, 'throttle store (Redis) unavailable at start'));
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.redis && this.redis.status !== 'end') await this.redis.quit().catch(() => undefined);
+    await this.redis.connect().catch((error: unknown) => this.logger.warn({ err: error }, 'throttle store (Redis) unavailable at start'));
   }
 
   /** Counts one event (a request, or a failure) and refuses it with 429 when the window is over its budget. */
@@ -112,6 +97,7 @@ export class Throttles implements OnModuleInit, OnApplicationShutdown, HostileBo
     const limiter = this.limiters[name];
     let state: RateLimiterRes | null;
     try {
+      if (!(await this.mayBeSpent(name, key))) return;
       state = await limiter.get(key);
     } catch (error) {
       this.logger.warn({ err: error, throttle: name }, 'throttle store failed; request let through');
@@ -121,6 +107,23 @@ export class Throttles implements OnModuleInit, OnApplicationShutdown, HostileBo
       this.rememberSpent(name, key, state.msBeforeNext);
       throw tooMany(state);
     }
+  }
+
+  /**
+   * On Redis, a plain GET of the window's count first: auto-pipelined, it goes in the same write as the
+   * request's other commands, where the limiter's own read (a MULTI of GET and PTTL) is a write of its
+   * own. Only a spent window is read again, for when it ends. A failing Redis is answered by the count
+   * the limiter falls back on.
+   */
+  private async mayBeSpent(name: ThrottleName, key: string): Promise<boolean> {
+    const client = this.redis.client;
+    if (!client) return true;
+    const limiter = this.limiters[name];
+    const counted = await client.get(limiter.getKey(key)).then(
+      (value) => Number(value ?? 0),
+      async () => (await this.insurance[name]!.get(key))?.consumedPoints ?? 0,
+    );
+    return counted >= limiter.points;
   }
 
   private refuseIfKnownSpent(name: ThrottleName, key: string): void {
