@@ -17,7 +17,8 @@
  * The embedded database (no DATABASE_URL): the read figures, beside PostgreSQL.
  *
  * Settings: BENCH_SECONDS (per run, default 4), BENCH_ROUNDS (default 3), BENCH_WARMUP_SECONDS (default 1),
- * BENCH_TARGETS (postgres,embedded), BENCH_AUDIT_EVENTS (export size, default 100000), DB_POOL_SIZE
+ * BENCH_TARGETS (postgres,postgres-redis,embedded: postgres-redis is the service with REDIS_URL, its shared limits
+ * in a private redis-server, or BENCH_REDIS_URL), BENCH_AUDIT_EVENTS (export size, default 100000), DB_POOL_SIZE
  * (default 10, for the service and the ceiling alike), BENCH_DATABASE_URL, BENCH_SERVER_MAIN (default
  * dist/src/main.js), BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the
  * service), BENCH_PROFILE (scenario keys such as postgres:read-key-32, or postgres:export: only those run, for
@@ -26,6 +27,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +44,7 @@ const ROOT = resolve(HERE, '..', '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
-const TARGETS = (process.env.BENCH_TARGETS ?? 'postgres,embedded').split(',').map((target) => target.trim());
+const TARGETS = (process.env.BENCH_TARGETS ?? 'postgres,postgres-redis,embedded').split(',').map((target) => target.trim());
 const AUDIT_EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 100_000);
 const POOL_SIZE = process.env.DB_POOL_SIZE ?? '10';
 const SERVER_MAIN = resolve(ROOT, process.env.BENCH_SERVER_MAIN ?? 'dist/src/main.js');
@@ -55,8 +57,9 @@ const CEILING = join(HERE, 'ceiling-app.js');
 const PASSWORD = 'correct horse battery staple';
 const HIGH = '1000000000';
 
-type Database = 'postgres' | 'embedded';
-const DATABASE_NAME: Record<Database, string> = { postgres: 'PostgreSQL', embedded: 'embedded (PGlite)' };
+/** `postgres-redis`: the scale-out shape, the service with its shared limits in Redis, on the same cluster. */
+type Database = 'postgres' | 'postgres-redis' | 'embedded';
+const DATABASE_NAME: Record<Database, string> = { postgres: 'PostgreSQL', 'postgres-redis': 'PostgreSQL + Redis', embedded: 'embedded (PGlite)' };
 
 // ---------------------------------------------------------------- processes
 
@@ -120,6 +123,29 @@ async function startCluster(): Promise<string> {
   return cluster.url;
 }
 
+// ---------------------------------------------------------------- a private Redis
+
+/** A Redis of the run's own on a free port (nothing kept on disk), as the private cluster is; undefined without redis-server. */
+async function startRedis(): Promise<string | undefined> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const failed = await new Promise<boolean>((done) => {
+    child.once('error', () => done(true));
+    child.once('spawn', () => done(false));
+  });
+  if (failed) return undefined;
+  children.add(child);
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const answered = await new Promise<boolean>((done) => {
+      const socket = connect(port, '127.0.0.1', () => socket.end(() => done(true)));
+      socket.once('error', () => done(false));
+    });
+    if (answered) return `redis://127.0.0.1:${port}`;
+    await sleep(50);
+  }
+  throw new Error('the private redis-server did not start');
+}
+
 // ---------------------------------------------------------------- CPU per request
 
 /** Each started server's process, by its base URL: the process a scenario's URL loads. */
@@ -153,11 +179,11 @@ async function measureCpu<T>(url: string, work: () => Promise<T>, requestsOf: (r
 const { privateKey } = generateKeyPairSync('ed25519');
 const AUDIT_SIGNING_KEY = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
-async function startService(databaseUrl: string | undefined): Promise<Started> {
+async function startService(databaseUrl: string | undefined, redisUrl: string | undefined): Promise<Started> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-perf-data-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: undefined };
+  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: undefined, REDIS_URL: redisUrl };
   Object.assign(env, {
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -406,8 +432,8 @@ const post = (url: string, body: Record<string, unknown>, kind: LoadSpec['kind']
   url, connections, method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body, kind,
 });
 
-async function benchDatabase(database: Database, databaseUrl: string | undefined): Promise<DatabaseResult> {
-  const service = await startService(databaseUrl);
+async function benchDatabase(database: Database, databaseUrl: string | undefined, redisUrl?: string): Promise<DatabaseResult> {
+  const service = await startService(databaseUrl, redisUrl);
   const ceiling = await startCeiling(databaseUrl);
   const measured = new Map<string, Measured>();
   const exports: ExportRounds[] = [];
@@ -435,7 +461,7 @@ async function benchDatabase(database: Database, databaseUrl: string | undefined
         { key: key('read-key-1'), spec: get(vehicleUrl, 1, fixture.apiKey) },
       ],
     ];
-    if (database === 'postgres') {
+    if (database !== 'embedded') {
       groups.push([
         { key: key('insert'), spec: post(`${ceiling.base}/rows`, {}, 'registration') },
         { key: key('audited-insert'), spec: post(`${ceiling.base}/audited-rows`, {}, 'registration') },
@@ -448,8 +474,13 @@ async function benchDatabase(database: Database, databaseUrl: string | undefined
         { key: key('create-vehicle-1'), spec: post(`${service.base}/v1/vehicles`, {}, 'registration', fixture.apiKey, 1) },
       ]);
     }
-    for (const group of groups) {
-      for (const [name, result] of await interleaved(DATABASE_NAME[database], group, database === 'postgres' ? postmasterPid : undefined)) measured.set(name, result);
+    // with Redis: what the shared limits cost the reads and a write (the same ceilings, run again beside them)
+    const measuredGroups =
+      database === 'postgres-redis'
+        ? groups.slice(1, 3).concat([groups[3].filter((scenario) => scenario.key === key('insert') || scenario.key === key('create-vehicle'))])
+        : groups;
+    for (const group of measuredGroups) {
+      for (const [name, result] of await interleaved(DATABASE_NAME[database], group, database === 'embedded' ? undefined : postmasterPid)) measured.set(name, result);
     }
     if (database === 'postgres' && databaseUrl && AUDIT_EVENTS > 0 && (!PROFILE || PROFILE.split(',').includes('postgres:export'))) {
       await sleep(3_000); // the last writes still in flight commit their events first
@@ -555,7 +586,7 @@ function lines(result: DatabaseResult): Line[] {
   row('`POST /v1/vehicles` (API key) ÷ write ceiling', vehicles, vehiclesRatio, '≥ 0.5', vehiclesRatio === undefined ? undefined : vehiclesRatio >= 0.5, 32);
   const audited = m('audited-insert');
   row('the same with its audit event (`audit_append`) before COMMIT (audited write ceiling)', audited, undefined, '—', undefined, 32);
-  row('`POST /v1/vehicles` ÷ audited write ceiling', vehicles, ratio(vehicles, audited), '—', undefined, 32);
+  row('`POST /v1/vehicles` ÷ audited write ceiling', audited && vehicles, ratio(vehicles, audited), '—', undefined, 32);
   const insert1 = m('insert-1');
   row('write ceiling, 1 connection', insert1, undefined, '—', undefined, 1);
   const vehicles1 = m('create-vehicle-1');
@@ -637,9 +668,15 @@ async function main(): Promise<void> {
   const started = performance.now();
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} not found: npm run build first`);
   const results: DatabaseResult[] = [];
-  if (TARGETS.includes('postgres')) {
+  const postgresTargets = TARGETS.filter((target): target is 'postgres' | 'postgres-redis' => target === 'postgres' || target === 'postgres-redis');
+  if (postgresTargets.length > 0) {
     const url = process.env.BENCH_DATABASE_URL ?? (await startCluster());
-    results.push(await benchDatabase('postgres', url));
+    if (postgresTargets.includes('postgres')) results.push(await benchDatabase('postgres', url));
+    if (postgresTargets.includes('postgres-redis')) {
+      const redisUrl = process.env.BENCH_REDIS_URL ?? (await startRedis());
+      if (redisUrl) results.push(await benchDatabase('postgres-redis', url, redisUrl));
+      else console.error('redis-server not found: the PostgreSQL + Redis figures are left out (or set BENCH_REDIS_URL)');
+    }
   }
   if (TARGETS.includes('embedded')) results.push(await benchDatabase('embedded', undefined));
   const version = results.find((result) => result.serverVersion)?.serverVersion;
