@@ -125,6 +125,9 @@ async function startCluster(): Promise<string> {
 
 // ---------------------------------------------------------------- a private Redis
 
+/** The private redis-server, whose CPU is counted per request of the PostgreSQL + Redis target (none with BENCH_REDIS_URL). */
+let redisPid: number | undefined;
+
 /** A Redis of the run's own on a free port (nothing kept on disk), as the private cluster is; undefined without redis-server. */
 async function startRedis(): Promise<string | undefined> {
   const port = await freePort();
@@ -135,6 +138,7 @@ async function startRedis(): Promise<string | undefined> {
   });
   if (failed) return undefined;
   children.add(child);
+  redisPid = child.pid;
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const answered = await new Promise<boolean>((done) => {
       const socket = connect(port, '127.0.0.1', () => socket.end(() => done(true)));
@@ -150,27 +154,39 @@ async function startRedis(): Promise<string | undefined> {
 
 /** Each started server's process, by its base URL: the process a scenario's URL loads. */
 const serverPids = new Map<string, number>();
+/** The processes besides the loaded server whose CPU a run is charged with. */
+interface ChargedProcesses {
+  /** The private cluster's postmaster (its backends are counted with it). */
+  postmaster?: number;
+  /** The private redis-server of the PostgreSQL + Redis target. */
+  redis?: number;
+}
+
 interface CpuPerRequest {
   /** The loaded server's CPU µs per request (on the embedded database, the database's too: it runs in-process). */
   app: number;
   /** The private cluster's CPU µs per request; undefined without one. */
   database?: number;
+  /** The private redis-server's CPU µs per request; undefined without one. */
+  redis?: number;
 }
 
 /** Runs `work` (a load of `url` that answered `requests` times) and charges the CPU it took to those requests. */
-async function measureCpu<T>(url: string, work: () => Promise<T>, requestsOf: (result: T) => number, postmaster: number | undefined): Promise<T & { cpu: CpuPerRequest }> {
+async function measureCpu<T>(url: string, work: () => Promise<T>, requestsOf: (result: T) => number, charged: ChargedProcesses): Promise<T & { cpu: CpuPerRequest }> {
   const server = serverPids.get(new URL(url).origin);
-  const sample = () => ({ app: server ? processCpuMicros(server) : Number.NaN, database: postmaster ? databaseCpuMicros(postmaster) : undefined });
+  const sample = () => ({
+    app: server ? processCpuMicros(server) : Number.NaN,
+    database: charged.postmaster ? databaseCpuMicros(charged.postmaster) : undefined,
+    redis: charged.redis ? processCpuMicros(charged.redis) : undefined,
+  });
   const before = sample();
   const result = await work();
   const after = sample();
   const requests = Math.max(1, requestsOf(result));
+  const perRequest = (from?: number, to?: number) => (from === undefined || to === undefined ? undefined : (to - from) / requests);
   return {
     ...result,
-    cpu: {
-      app: (after.app - before.app) / requests,
-      database: after.database === undefined || before.database === undefined ? undefined : (after.database - before.database) / requests,
-    },
+    cpu: { app: (after.app - before.app) / requests, database: perRequest(before.database, after.database), redis: perRequest(before.redis, after.redis) },
   };
 }
 
@@ -303,7 +319,7 @@ const failuresOf = (result: LoadResult) =>
   Object.entries(result.statuses).reduce((sum, [status, count]) => sum + (status.startsWith('2') ? 0 : count), 0) + result.errors;
 
 /** Warm-up of each, then ROUNDS rounds of every scenario in turn; each scenario shows its median round. */
-async function interleaved(label: string, scenarios: Scenario[], postmaster: number | undefined): Promise<Map<string, Measured>> {
+async function interleaved(label: string, scenarios: Scenario[], charged: ChargedProcesses): Promise<Map<string, Measured>> {
   const chosen = PROFILE ? scenarios.filter((scenario) => PROFILE.split(',').includes(scenario.key)) : scenarios;
   const runs = new Map<string, Run[]>(chosen.map((scenario) => [scenario.key, []]));
   for (const scenario of chosen) {
@@ -313,7 +329,7 @@ async function interleaved(label: string, scenarios: Scenario[], postmaster: num
     for (const scenario of chosen) {
       await sleep(PAUSE_MS[scenario.spec.method]);
       const spec: LoadSpec = { ...scenario.spec, duration: SECONDS };
-      const result = await measureCpu(spec.url, () => load(spec), (loaded) => Object.values(loaded.statuses).reduce((sum, count) => sum + count, 0), postmaster);
+      const result = await measureCpu(spec.url, () => load(spec), (loaded) => Object.values(loaded.statuses).reduce((sum, count) => sum + count, 0), charged);
       const failures = failuresOf(result);
       console.error(
         `${label} ${scenario.key} round ${round}: ${Math.round(result.rps)} req/s p50 ${result.p50} p99 ${result.p99} mean ${result.meanMs.toFixed(2)} ms, ${cpuText(result.cpu)}` +
@@ -480,7 +496,8 @@ async function benchDatabase(database: Database, databaseUrl: string | undefined
         ? groups.slice(1, 3).concat([groups[3].filter((scenario) => scenario.key === key('insert') || scenario.key === key('create-vehicle'))])
         : groups;
     for (const group of measuredGroups) {
-      for (const [name, result] of await interleaved(DATABASE_NAME[database], group, database === 'embedded' ? undefined : postmasterPid)) measured.set(name, result);
+      const charged = database === 'embedded' ? {} : { postmaster: postmasterPid, redis: database === 'postgres-redis' ? redisPid : undefined };
+      for (const [name, result] of await interleaved(DATABASE_NAME[database], group, charged)) measured.set(name, result);
     }
     if (database === 'postgres' && databaseUrl && AUDIT_EVENTS > 0 && (!PROFILE || PROFILE.split(',').includes('postgres:export'))) {
       await sleep(3_000); // the last writes still in flight commit their events first
@@ -649,14 +666,20 @@ function table(results: DatabaseResult[]): string {
   return out.join('\n');
 }
 
-const cpuText = (cpu: CpuPerRequest) => `${Math.round(cpu.app)} µs app${cpu.database === undefined ? '' : ` + ${Math.round(cpu.database)} µs database`} CPU per request`;
+const cpuText = (cpu: CpuPerRequest) =>
+  `${Math.round(cpu.app)} µs app${cpu.database === undefined ? '' : ` + ${Math.round(cpu.database)} µs database`}${
+    cpu.redis === undefined ? '' : ` + ${Math.round(cpu.redis)} µs Redis`} CPU per request`;
 
 function roundsTable(results: DatabaseResult[]): string {
-  const out = ['| scenario | req/s per round | server CPU µs per request, per round | database CPU µs per request, per round |', '|---|---|---|---|'];
+  const out = [
+    '| scenario | req/s per round | server CPU µs per request, per round | database CPU µs per request, per round | Redis CPU µs per request, per round |',
+    '|---|---|---|---|---|',
+  ];
   for (const result of results) {
     for (const [name, measured] of result.measured) {
       const cpu = (of: (run: Run) => number | undefined) => measured.runs.map((run) => { const value = of(run); return value === undefined ? '—' : Math.round(value); }).join(', ');
-      out.push(`| ${name} | ${measured.runs.map((run) => Math.round(run.rps)).join(', ')} | ${cpu((run) => run.cpu.app)} | ${cpu((run) => run.cpu.database)} |`);
+      const redis = measured.runs.some((run) => run.cpu.redis !== undefined) ? cpu((run) => run.cpu.redis) : '—';
+      out.push(`| ${name} | ${measured.runs.map((run) => Math.round(run.rps)).join(', ')} | ${cpu((run) => run.cpu.app)} | ${cpu((run) => run.cpu.database)} | ${redis} |`);
     }
   }
   return out.join('\n');
@@ -691,7 +714,8 @@ async function main(): Promise<void> {
     '\nratio: the median over the rounds of the ratio within a round (the two sides ran back to back); req/s, p50, p99 and mean: ' +
       "the scenario's median round. req/s counts 2xx answers only; p50/p99 are autocannon's (whole ms); mean ms = connections ÷ " +
       "throughput (Little's law): the 1-connection latency figure. CPU per request: user + system time from /proc of the loaded server " +
-      "and of the private cluster (postmaster and backends) over the run, ÷ the run's responses (on the embedded database the server's includes the database's).\n",
+      "and of the private cluster (postmaster and backends), and of the private redis-server for PostgreSQL + Redis, over the run, ÷ the run's " +
+      "responses (on the embedded database the server's includes the database's).\n",
   );
   console.log(roundsTable(results));
 }
