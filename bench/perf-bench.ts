@@ -462,41 +462,35 @@ async function benchDatabase(database: Database, databaseUrl: string | undefined
     await call(service.base, 'POST', '/v1/inspections', inspection, fixture.apiKey);
     await call(service.base, 'GET', `/v1/vehicles/${fixture.vehicleId}`, undefined, fixture.userToken);
     const key = (name: string) => `${database}:${name}`;
-    const groups: Scenario[][] = [
-      [
-        { key: key('ping'), spec: get(`${ceiling.base}/ping`, 32) },
-        { key: key('live'), spec: get(`${service.base}/v1/health/live`, 32) },
-      ],
-      [
-        { key: key('row-32'), spec: get(rowUrl, 32) },
-        { key: key('read-key-32'), spec: get(vehicleUrl, 32, fixture.apiKey) },
-        { key: key('read-jwt-32'), spec: get(vehicleUrl, 32, fixture.userToken) },
-      ],
-      [
-        { key: key('row-1'), spec: get(rowUrl, 1) },
-        { key: key('read-key-1'), spec: get(vehicleUrl, 1, fixture.apiKey) },
-      ],
+    const scenario = (name: string, spec: Scenario['spec']): Scenario => ({ key: key(name), spec });
+    const pipeline = [scenario('ping', get(`${ceiling.base}/ping`, 32)), scenario('live', get(`${service.base}/v1/health/live`, 32))];
+    const reads = [
+      scenario('row-32', get(rowUrl, 32)),
+      scenario('read-key-32', get(vehicleUrl, 32, fixture.apiKey)),
+      scenario('read-jwt-32', get(vehicleUrl, 32, fixture.userToken)),
     ];
-    if (database !== 'embedded') {
-      groups.push([
-        { key: key('insert'), spec: post(`${ceiling.base}/rows`, {}, 'registration') },
-        { key: key('audited-insert'), spec: post(`${ceiling.base}/audited-rows`, {}, 'registration') },
-        { key: key('debited-insert'), spec: post(`${ceiling.base}/debited-rows`, {}, 'registration') },
-        { key: key('create-vehicle'), spec: post(`${service.base}/v1/vehicles`, {}, 'registration', fixture.apiKey) },
-        { key: key('create-inspection'), spec: post(`${service.base}/v1/inspections`, inspection, 'static', fixture.apiKey) },
-      ]);
-      groups.push([
-        { key: key('insert-1'), spec: post(`${ceiling.base}/rows`, {}, 'registration', undefined, 1) },
-        { key: key('create-vehicle-1'), spec: post(`${service.base}/v1/vehicles`, {}, 'registration', fixture.apiKey, 1) },
-      ]);
-    }
-    // with Redis: what the shared limits cost the reads and a write (the same ceilings, run again beside them)
-    const measuredGroups =
-      database === 'postgres-redis'
-        ? groups.slice(1, 3).concat([groups[3].filter((scenario) => scenario.key === key('insert') || scenario.key === key('create-vehicle'))])
-        : groups;
-    for (const group of measuredGroups) {
-      const charged = database === 'embedded' ? {} : { postmaster: postmasterPid, redis: database === 'postgres-redis' ? redisPid : undefined };
+    const readsAtOne = [scenario('row-1', get(rowUrl, 1)), scenario('read-key-1', get(vehicleUrl, 1, fixture.apiKey))];
+    const insert = scenario('insert', post(`${ceiling.base}/rows`, {}, 'registration'));
+    const createVehicle = scenario('create-vehicle', post(`${service.base}/v1/vehicles`, {}, 'registration', fixture.apiKey));
+    const writes = [
+      insert,
+      scenario('audited-insert', post(`${ceiling.base}/audited-rows`, {}, 'registration')),
+      scenario('debited-insert', post(`${ceiling.base}/debited-rows`, {}, 'registration')),
+      createVehicle,
+      scenario('create-inspection', post(`${service.base}/v1/inspections`, inspection, 'static', fixture.apiKey)),
+    ];
+    const writesAtOne = [
+      scenario('insert-1', post(`${ceiling.base}/rows`, {}, 'registration', undefined, 1)),
+      scenario('create-vehicle-1', post(`${service.base}/v1/vehicles`, {}, 'registration', fixture.apiKey, 1)),
+    ];
+    const groups: Record<Database, Scenario[][]> = {
+      postgres: [pipeline, reads, readsAtOne, writes, writesAtOne],
+      // with Redis: what the shared limits cost the reads and a write, beside the same ceilings run again
+      'postgres-redis': [reads, readsAtOne, [insert, createVehicle]],
+      embedded: [pipeline, reads, readsAtOne],
+    };
+    const charged = database === 'embedded' ? {} : { postmaster: postmasterPid, redis: database === 'postgres-redis' ? redisPid : undefined };
+    for (const group of groups[database]) {
       for (const [name, result] of await interleaved(DATABASE_NAME[database], group, charged)) measured.set(name, result);
     }
     if (database === 'postgres' && databaseUrl && AUDIT_EVENTS > 0 && (!PROFILE || PROFILE.split(',').includes('postgres:export'))) {

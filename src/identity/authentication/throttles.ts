@@ -97,8 +97,7 @@ export class Throttles implements OnModuleInit, HostileBodyCounter {
     const limiter = this.limiters[name];
     let state: RateLimiterRes | null;
     try {
-      if (!(await this.mayBeSpent(name, key))) return;
-      state = await limiter.get(key);
+      state = await this.stateIfSpent(name, key);
     } catch (error) {
       this.logger.warn({ err: error, throttle: name }, 'throttle store failed; request let through');
       return;
@@ -110,20 +109,22 @@ export class Throttles implements OnModuleInit, HostileBodyCounter {
   }
 
   /**
-   * On Redis, a plain GET of the window's count first: auto-pipelined, it goes in the same write as the
-   * request's other commands, where the limiter's own read (a MULTI of GET and PTTL) is a write of its
-   * own. Only a spent window is read again, for when it ends. A failing Redis is answered by the count
-   * the limiter falls back on.
+   * The window's state when it may be spent, else null. On Redis, a plain GET of its count first:
+   * auto-pipelined, it goes in the same write as the request's other commands, where the limiter's own
+   * read (a MULTI of GET and PTTL) is a write of its own; only a spent window is read again, for when it
+   * ends. A failing Redis is answered by the count the limiter falls back on.
    */
-  private async mayBeSpent(name: ThrottleName, key: string): Promise<boolean> {
-    const client = this.redis.client;
-    if (!client) return true;
+  private async stateIfSpent(name: ThrottleName, key: string): Promise<RateLimiterRes | null> {
     const limiter = this.limiters[name];
-    const counted = await client.get(limiter.getKey(key)).then(
-      (value) => Number(value ?? 0),
-      async () => (await this.insurance[name]!.get(key))?.consumedPoints ?? 0,
-    );
-    return counted >= limiter.points;
+    const client = this.redis.client;
+    if (!client) return limiter.get(key);
+    let counted: string | null;
+    try {
+      counted = await client.get(limiter.getKey(key));
+    } catch {
+      return this.insurance[name]!.get(key);
+    }
+    return Number(counted ?? 0) >= limiter.points ? limiter.get(key) : null;
   }
 
   private refuseIfKnownSpent(name: ThrottleName, key: string): void {

@@ -11,9 +11,10 @@ const readsAhead = new WeakMap<FastifyRequest, Promise<unknown>>();
  * Hot reads answer one round trip sooner: the record a route will answer with is read beside the
  * credential check instead of after it (the authentication guard starts it just before its database
  * lookup, so only a request that presents a well-formed credential, from an address the instance does
- * not already know to be over its failure throttle, reads ahead). Nothing but the handler sees the result, and the handler must treat it as
- * read for nobody: a record of another company is answered exactly as a missing one (repositories
- * check the company, as they do in SQL elsewhere). A refused request leaves its read unused.
+ * not already know to be over its failure throttle, reads ahead). Nothing but the handler sees the
+ * result, and the handler must treat it as read for nobody: a record of another company is answered
+ * exactly as a missing one (repositories check the company, as they do in SQL elsewhere). A refused
+ * request leaves its read unused.
  */
 @Injectable()
 export class ReadAheads {
