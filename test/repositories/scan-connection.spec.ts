@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Pool, PoolClient } from 'pg';
+import pg, { type Pool, type PoolClient } from 'pg';
 import { scanWindows } from '../../src/audit/scan-windows.js';
-import { connectSpareUnpipelined, connectUnpipelined, copyOut, poolOf, queryPipelined } from '../../src/platform/database/pool.js';
+import { dataSourceOptions } from '../../src/platform/database/data-source-options.js';
+import { connectSpareUnpipelined, connectUnpipelined, copyOut, queryPipelined } from '../../src/platform/database/pool.js';
 import { type RepositoryContext, startRepositoryContext } from '../support/repositories.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -14,9 +15,15 @@ describe('a scan connection (COPY out of the pipelined pool)', () => {
   let pool: Pool;
   beforeAll(async () => {
     context = await startRepositoryContext();
-    pool = poolOf(context.app.dataSource);
+    // a pool as the app makes its own, but this file's alone: on PostgreSQL the app also works on jobs
+    // other test files queue, and these tests count the pool's connections
+    const { extra } = dataSourceOptions(context.app.databaseUrl, 8) as { extra: pg.PoolConfig };
+    pool = new pg.Pool({ connectionString: context.app.databaseUrl, ...extra });
   });
-  afterAll(() => context.close());
+  afterAll(async () => {
+    await pool.end();
+    await context.close();
+  });
 
   it('answers the bytes COPY writes, one window after another, and is pipelined again once back in the pool', async () => {
     const scan = await connectUnpipelined(pool);
