@@ -68,9 +68,8 @@ export class VehiclesRepository extends TenantRepository<Vehicle> {
   }
 
   /** The vehicle with this id, whichever company's: only for getStoredForCompany to check. */
-  async readStoredById(id: string): Promise<StoredVehicle | undefined> {
-    const [row] = await this.uow.pointRead<StoredVehicle>('vehicle_by_id', STORED_VEHICLE_SQL, [id]);
-    return row;
+  readStoredById(id: string): Promise<StoredVehicle | undefined> {
+    return this.uow.pointRead<StoredVehicle>('vehicle_by_id', STORED_VEHICLE_SQL, [id]);
   }
 
   /**

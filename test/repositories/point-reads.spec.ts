@@ -33,6 +33,54 @@ describe('point reads (one connection and one write for the reads of an event-lo
     expect(await reads.read({ name: 'test_n', text: 'SELECT $1::int AS n', values: [3] })).toEqual([{ n: 3 }]);
   });
 
+  describe('reads that each answer at most one row', () => {
+    /** A row read answering `n` (none for 0) and the statement the database ran for it (a fused one names its markers); its literal `$2` is not a parameter. */
+    const rowRead = (n: number) =>
+      reads.read<{ n: number; query: string }>({ name: 'test_row', text: "SELECT $1::int AS n, current_query() AS query WHERE $1::int <> 0 AND '$2' <> ''", values: [n] }, { oneRow: true });
+    const fused = (query: string) => query.includes('"fused read 0"');
+
+    it('go as one statement when a turn has only those: each answers its own row, or none', async () => {
+      // the first goes at once, alone; the rest start while it is in flight and go together
+      const [first, ...together] = await Promise.all([1, 2, 0, 3].map(rowRead));
+      expect(first).toEqual([{ n: 1, query: expect.not.stringContaining('fused read') }]);
+      expect(together.map((rows) => rows.map(({ n }) => n))).toEqual([[2], [], [3]]);
+      expect(together.flat().every(({ query }) => fused(query))).toBe(true);
+    });
+
+    it('go as separate statements beside a read of any number of rows', async () => {
+      const [, beside, many] = await Promise.all([
+        rowRead(1),
+        rowRead(2),
+        reads.read<{ query: string }>({ name: 'test_many', text: 'SELECT current_query() AS query FROM generate_series(1, $1::int)', values: [2] }),
+      ]);
+      expect(beside.map(({ n }) => n)).toEqual([2]);
+      expect(many).toHaveLength(2);
+      expect([...beside, ...many].some(({ query }) => fused(query))).toBe(false);
+    });
+
+    it('are refused when one answers more than one row, alone or fused with others', async () => {
+      const twoRows = () => reads.read({ name: 'test_two_rows', text: 'SELECT g FROM generate_series(1, 2) g', values: [] }, { oneRow: true });
+      await expect(twoRows()).rejects.toThrow('Read test_two_rows answered 2 rows, not at most one');
+      const [alone, refused, withIt] = await Promise.allSettled([rowRead(1), twoRows(), rowRead(2)]);
+      expect(alone).toMatchObject({ status: 'fulfilled', value: [{ n: 1 }] });
+      expect(refused).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('answered 2 rows') } });
+      expect(withIt).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('answered 2 rows') } });
+      expect(await rowRead(4)).toMatchObject([{ n: 4 }]);
+    });
+
+    it('include a batched lookup of one key, fused with the turn’s read-ahead', async () => {
+      const lookup = new BatchedLookup<{ key: string; query: string }>(
+        reads,
+        (keys) => ({ name: 'test_lookup_query', text: 'SELECT key, current_query() AS query FROM unnest($1::text[]) AS key', values: [keys] }),
+        (row) => row.key,
+      );
+      const [found, [ahead]] = await Promise.all([lookup.find('a'), rowRead(5)]);
+      expect(found?.key).toBe('a');
+      expect(ahead.n).toBe(5);
+      expect(fused(found!.query) && fused(ahead.query)).toBe(true);
+    });
+  });
+
   it('looks up the keys of a turn in one query sent with the turn’s other reads: a repeated key shares its row, a missing one is undefined', async () => {
     const queried: string[][] = [];
     const lookup = new BatchedLookup<{ key: string; pid: number }>(

@@ -5,8 +5,9 @@ import type { PreparedStatement } from './pool.js';
 /**
  * Lookups by key that arrive in the same event-loop turn share one query (`… = ANY($1)`), sent with
  * the turn's other point reads (PointReads): under concurrency one round trip serves many requests,
- * and each still reads rows fresh, after it arrived. The query serves several callers, so it never
- * runs on one caller's transaction.
+ * and each still reads rows fresh, after it arrived. A key has at most one row, so a turn's lookup of
+ * one key is a row read (it may go as one statement with the turn's other row reads). The query serves
+ * several callers, so it never runs on one caller's transaction.
  */
 export class BatchedLookup<Row extends QueryResultRow> {
   private batch = new Map<string, Array<{ resolve: (row: Row | undefined) => void; reject: (error: unknown) => void }>>();
@@ -32,7 +33,7 @@ export class BatchedLookup<Row extends QueryResultRow> {
     const batch = this.batch;
     this.batch = new Map();
     try {
-      const rows = await this.reads.read<Row>(this.statementOf([...batch.keys()]));
+      const rows = await this.reads.read<Row>(this.statementOf([...batch.keys()]), { oneRow: batch.size === 1 });
       const byKey = new Map(rows.map((row) => [this.keyOf(row), row]));
       for (const [key, waiters] of batch) for (const waiter of waiters) waiter.resolve(byKey.get(key));
     } catch (error) {

@@ -45,11 +45,12 @@ export class UnitOfWork {
   }
 
   /**
-   * The same for a short read by key (a route's read-ahead): outside a transaction it is sent with the
-   * event-loop turn's other point reads, on one connection (PointReads).
+   * The same for a read of one row by a unique key (a route's read-ahead): its row, if any. Outside a
+   * transaction it is sent with the event-loop turn's other point reads, on one connection (PointReads).
    */
-  pointRead<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
-    return this.runPrepared({ name, text, values }, (statement) => this.pointReads.read<R>(statement));
+  async pointRead<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R | undefined> {
+    const rows = await this.runPrepared({ name, text, values }, (statement) => this.pointReads.read<R>(statement, { oneRow: true }));
+    return rows[0];
   }
 
   private async runPrepared<R extends QueryResultRow>(statement: PreparedStatement, outsideTransaction: (statement: PreparedStatement) => Promise<R[]>): Promise<R[]> {
