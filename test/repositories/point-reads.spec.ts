@@ -34,9 +34,12 @@ describe('point reads (one connection and one write for the reads of an event-lo
   });
 
   describe('reads that each answer at most one row', () => {
-    /** A row read answering `n` (none for 0) and the statement the database ran for it (a fused one names its markers); its literal `$2` is not a parameter. */
+    /**
+     * A row read answering `n` (none for 0) and the statement the database ran for it (a fused one names
+     * its markers); its literal `$2` is not a parameter, and it ends in a line comment.
+     */
     const rowRead = (n: number) =>
-      reads.read<{ n: number; query: string }>({ name: 'test_row', text: "SELECT $1::int AS n, current_query() AS query WHERE $1::int <> 0 AND '$2' <> ''", values: [n] }, { oneRow: true });
+      reads.read<{ n: number; query: string }>({ name: 'test_row', text: "SELECT $1::int AS n, current_query() AS query WHERE $1::int <> 0 AND '$2' <> '' -- a comment last", values: [n] }, { oneRow: true });
     const fused = (query: string) => query.includes('"fused read 0"');
 
     it('go as one statement when a turn has only those: each answers its own row, or none', async () => {

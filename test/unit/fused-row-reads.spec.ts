@@ -16,14 +16,14 @@ describe('row reads fused into one statement', () => {
   it('joins the reads’ names and values, each read a LATERAL subquery behind its marker column', () => {
     const fused = fuseRowReads([
       { name: 'key', text: 'SELECT id FROM keys WHERE public_id = $1', values: ['abc'] },
-      { name: 'vehicle', text: 'SELECT id, company_id FROM vehicles WHERE id = $1 AND company_id = $2', values: ['v', 'c'] },
+      { name: 'vehicle', text: 'SELECT id, company_id FROM vehicles WHERE id = $1 AND company_id = $2 -- both', values: ['v', 'c'] },
     ])!;
     expect(fused.statement).toEqual({
       name: 'key+vehicle',
       text:
         'SELECT r0.*, r1.* FROM (SELECT) AS fused ' +
-        'LEFT JOIN LATERAL (SELECT true AS "fused read 0", part.* FROM (SELECT id FROM keys WHERE public_id = $1) AS part) AS r0 ON true ' +
-        'LEFT JOIN LATERAL (SELECT true AS "fused read 1", part.* FROM (SELECT id, company_id FROM vehicles WHERE id = $2 AND company_id = $3) AS part) AS r1 ON true',
+        'LEFT JOIN LATERAL (SELECT true AS "fused read 0", part.* FROM (SELECT id FROM keys WHERE public_id = $1\n) AS part) AS r0 ON true ' +
+        'LEFT JOIN LATERAL (SELECT true AS "fused read 1", part.* FROM (SELECT id, company_id FROM vehicles WHERE id = $2 AND company_id = $3 -- both\n) AS part) AS r1 ON true',
       values: ['abc', 'v', 'c'],
       rowMode: 'array',
     });

@@ -30,7 +30,8 @@ export function fuseRowReads(reads: PreparedStatement[]): FusedRowReads | undefi
   const joins = reads.map((read, index) => {
     const text = renumberParameters(read.text, offset, read.values.length);
     offset += read.values.length;
-    return `LEFT JOIN LATERAL (SELECT true AS "${marker(index)}", part.* FROM (${text}) AS part) AS r${index} ON true`;
+    // the read's own text ends on a line of its own, so a closing line comment cannot swallow the parenthesis
+    return `LEFT JOIN LATERAL (SELECT true AS "${marker(index)}", part.* FROM (${text}\n) AS part) AS r${index} ON true`;
   });
   const columns = reads.map((_, index) => `r${index}.*`).join(', ');
   return {
