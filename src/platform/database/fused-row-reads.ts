@@ -51,7 +51,10 @@ export function fuseRowReads(reads: PreparedStatement[]): FusedRowReads | undefi
   };
 }
 
-/** `text` with each `$n` (1 ≤ n ≤ count) as `$(n + offset)`; quoted literals and identifiers as they are. */
+/**
+ * `text` with each `$n` (1 ≤ n ≤ count) as `$(n + offset)`; quoted literals and identifiers as they are
+ * (a point read is a short hand-written SELECT: no dollar-quoted strings).
+ */
 export function renumberParameters(text: string, offset: number, count: number): string {
   return text.replace(PARAMETER_OR_QUOTED, (token: string, number?: string) => {
     if (number === undefined) return token;
