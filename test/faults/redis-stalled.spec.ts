@@ -26,12 +26,14 @@ describe('Redis stalled (a proxy that stops forwarding)', () => {
 
   it('keeps authenticated requests fast (bounded store calls), logs the fallback once and stays ready', async () => {
     const owner = await signUp(instance.url);
-    expect((await call(instance.url, 'GET', '/v1/auth/me', owner.auth)).status).toBe(200);
+    // an address of its own: 127.0.0.1's failed bearers, counted in the shared Redis by every other test, may be past this instance's small budget
+    const ip = { 'X-Forwarded-For': newClientIp() };
+    expect((await call(instance.url, 'GET', '/v1/auth/me', owner.auth, undefined, ip)).status).toBe(200);
     redis.stall();
     const latencies: number[] = [];
     for (let i = 0; i < 20; i += 1) {
       const started = performance.now();
-      expect((await call(instance.url, 'GET', '/v1/auth/me', owner.auth)).status).toBe(200);
+      expect((await call(instance.url, 'GET', '/v1/auth/me', owner.auth, undefined, ip)).status).toBe(200);
       latencies.push(performance.now() - started);
     }
     expect(Math.max(...latencies)).toBeLessThan(1_000);
