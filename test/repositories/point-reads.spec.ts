@@ -41,9 +41,12 @@ describe('point reads (one connection and one write for the reads of an event-lo
     const rowRead = (n: number) =>
       reads.read<{ n: number; query: string }>({ name: 'test_row', text: "SELECT $1::int AS n, current_query() AS query WHERE $1::int <> 0 AND '$2' <> '' -- a comment last", values: [n] }, { oneRow: true });
     const fused = (query: string) => query.includes('"fused read 0"');
+    /** Past the event-loop turn: the reads before have given their connection back, so the next read goes at once, alone. */
+    const idle = () => new Promise((resolve) => setImmediate(resolve));
 
     it('go as one statement when a turn has only those: each answers its own row, or none', async () => {
       // the first goes at once, alone; the rest start while it is in flight and go together
+      await idle();
       const [first, ...together] = await Promise.all([1, 2, 0, 3].map(rowRead));
       expect(first).toEqual([{ n: 1, query: expect.not.stringContaining('fused read') }]);
       expect(together.map((rows) => rows.map(({ n }) => n))).toEqual([[2], [], [3]]);
@@ -64,6 +67,7 @@ describe('point reads (one connection and one write for the reads of an event-lo
     it('are refused when one answers more than one row, alone or fused with others', async () => {
       const twoRows = () => reads.read({ name: 'test_two_rows', text: 'SELECT g FROM generate_series(1, 2) g', values: [] }, { oneRow: true });
       await expect(twoRows()).rejects.toThrow('Read test_two_rows answered 2 rows, not at most one');
+      await idle();
       const [alone, refused, withIt] = await Promise.allSettled([rowRead(1), twoRows(), rowRead(2)]);
       expect(alone).toMatchObject({ status: 'fulfilled', value: [{ n: 1 }] });
       expect(refused).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('answered 2 rows') } });
