@@ -25,20 +25,18 @@ const KEY_PREFIX = 'fleetgate:rl';
 /** While Redis is failing, one call in this many milliseconds tries it again (the rest count locally at once). */
 const PROBE_INTERVAL_MS = 1_000;
 
-class StoreTimeout extends Error {}
-
 /**
  * Fixed one-minute windows per principal. In memory by default; with REDIS_URL a Redis store so the
  * limit holds across instances. The shared store may never stall a request (contract §4 rate
- * limits): each call to it is bounded by RATE_LIMIT_STORE_TIMEOUT_MS; past that, or on an error, the
- * instance counts in its local limiter, logs it once per episode, reports `local-fallback` in
- * /v1/health/ready, and tries Redis again at most once a second until it answers in time.
+ * limits): each of its commands is bounded by RATE_LIMIT_STORE_TIMEOUT_MS (LimitsRedis's command
+ * timeout); past that, or on an error, the instance counts in its local limiter, logs it once per
+ * episode, reports `local-fallback` in /v1/health/ready, and tries Redis again at most once a second
+ * until it answers in time.
  */
 @Injectable()
 export class RateLimitStore implements OnModuleInit {
   private readonly shared?: RateLimiterAbstract;
   private readonly local: RateLimiterAbstract;
-  private readonly timeoutMs: number;
   private failingSince?: number;
   private lastProbe = 0;
   readonly limit: number;
@@ -49,7 +47,6 @@ export class RateLimitStore implements OnModuleInit {
     private readonly redis: LimitsRedis,
   ) {
     this.limit = config.RATE_LIMIT_PER_MINUTE;
-    this.timeoutMs = config.RATE_LIMIT_STORE_TIMEOUT_MS;
     const options = { points: this.limit, duration: WINDOW_SECONDS, keyPrefix: KEY_PREFIX };
     this.local = new RateLimiterMemory(options);
     if (redis.client) this.shared = new RateLimiterRedis({ ...options, storeClient: redis.client });
@@ -73,7 +70,7 @@ export class RateLimitStore implements OnModuleInit {
     const limiter = this.shared && this.shouldTryShared() ? this.shared : undefined;
     if (limiter) {
       try {
-        const result = await this.bounded(limiter.consume(budget));
+        const result = await limiter.consume(budget);
         this.recovered();
         return this.spent(true, result, limiter, budget);
       } catch (rejection) {
@@ -100,21 +97,12 @@ export class RateLimitStore implements OnModuleInit {
     return true;
   }
 
-  private bounded<T>(call: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreTimeout(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
-    call.catch(() => undefined); // a late failure after the timeout is not unhandled
-    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
-  }
-
   private fallBack(error: unknown): void {
     if (this.failingSince !== undefined) return;
     this.failingSince = Date.now();
     this.lastProbe = this.failingSince;
     this.logger.warn(
-      { reason: error instanceof StoreTimeout ? error.message : error instanceof Error ? error.message : String(error) },
+      { reason: error instanceof Error ? error.message : String(error) },
       'rate-limit store (Redis) unavailable: counting locally on this instance until it answers again',
     );
   }
@@ -131,9 +119,10 @@ export class RateLimitStore implements OnModuleInit {
       limit: this.limit,
       remaining: Math.max(0, result.remainingPoints),
       resetSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)),
-      // bounded like the spending; a refund that fails leaves the point spent (the budget errs on the strict side)
+      // bounded like the spending (the command timeout); a refund that fails leaves the point spent
+      // (the budget errs on the strict side)
       refund: () =>
-        this.bounded(limiter.reward(budget, 1)).then(
+        limiter.reward(budget, 1).then(
           () => undefined,
           () => undefined,
         ),
