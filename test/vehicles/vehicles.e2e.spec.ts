@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, newCompany, newTeamMember, type SignedUp } from '../support/factories.js';
 import { newVehicle, uniqueRegistration } from '../support/fleet.js';
 import { enableApi, newKey } from '../support/keys.js';
-import { statementsSentDuring } from '../support/statements.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('vehicles (simulated lookup)', () => {
@@ -203,16 +202,6 @@ describe('vehicles (simulated lookup)', () => {
         expectProblem(await app.http().get(`/v1/vehicles/${vehicle.id}`), 401, 'unauthenticated'),
       ];
       for (const refusal of refusals) expect(JSON.stringify(refusal)).not.toContain('Only ours');
-    });
-
-    it('reads the key and the row with one statement, even when no other read is in flight', async () => {
-      const company = await newCompany(app);
-      await enableApi(app, company);
-      const [vehicle, key] = [await newVehicle(app, company), await newKey(app, company)];
-      const sent = await statementsSentDuring(app, () => app.http().get(`/v1/vehicles/${vehicle.id}`).set(key.auth).expect(200));
-      const reads = sent.filter((text) => text.includes('FROM vehicles') || text.includes('FROM api_keys'));
-      expect(reads).toHaveLength(1);
-      expect(reads[0]).toMatch(/FROM api_keys[\s\S]*FROM vehicles|FROM vehicles[\s\S]*FROM api_keys/);
     });
   });
 

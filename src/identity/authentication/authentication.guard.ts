@@ -86,11 +86,8 @@ export class AuthenticationGuard implements CanActivate {
       throw new DomainError('unauthenticated', 'This operation requires a bearer token.', {}, { 'WWW-Authenticate': 'Bearer' });
     }
     const presented = this.authentication.present(credential, request.ip);
-    // the lookup first: it waits for the turn's end (a batched lookup), so the read-ahead joins its turn
-    // and the two go as one statement even when nothing else is in flight
-    const lookedUp = presented.lookUp();
     this.readAheads.start(request);
-    const [principal, spent] = await Promise.allSettled([lookedUp, this.limits.consume(presented.budget)]);
+    const [principal, spent] = await Promise.allSettled([presented.lookUp(), this.limits.consume(presented.budget)]);
     if (principal.status === 'rejected') {
       if (spent.status === 'fulfilled') await spent.value.refund();
       throw principal.reason;

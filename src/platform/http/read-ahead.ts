@@ -9,7 +9,7 @@ const readsAhead = new WeakMap<FastifyRequest, Promise<unknown>>();
 
 /**
  * Hot reads answer one round trip sooner: the record a route will answer with is read beside the
- * credential check instead of after it (the authentication guard starts it right after its database
+ * credential check instead of after it (the authentication guard starts it just before its database
  * lookup, so only a request that presents a well-formed credential, from an address the instance does
  * not already know to be over its failure throttle, reads ahead). Nothing but the handler sees the
  * result, and the handler must treat it as read for nobody: a record of another company is answered
