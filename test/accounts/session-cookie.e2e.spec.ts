@@ -107,6 +107,14 @@ describe('cookie sessions for the console', () => {
     expect(problem.errors).toEqual([expect.objectContaining({ field: 'refreshToken' })]);
   });
 
+  it('answers 400 naming refreshToken when it is sent as null, to refresh or to log out', async () => {
+    for (const path of ['/v1/auth/refresh', '/v1/auth/logout']) {
+      const problem = expectProblem(await app.http().post(path).send({ refreshToken: null }), 400, 'validation_failed');
+      expect(problem.errors).toContainEqual({ field: 'refreshToken', message: 'refreshToken must be a string' });
+      expect(problem.errors.every((error: { field: string }) => error.field === 'refreshToken')).toBe(true);
+    }
+  });
+
   it('prefers a body refresh token over the cookie and keeps JSON-body sessions unchanged', async () => {
     const owner = await newCompany(app);
     const response = await app.http().post('/v1/auth/refresh').send({ refreshToken: owner.refreshToken }).expect(200);

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, MinLength } from 'class-validator';
-import { MaxLength } from '../../../platform/validation/validators.js';
+import { IsOmittable, MaxLength } from '../../../platform/validation/validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 export const normaliseEmail = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
@@ -52,7 +52,7 @@ export class RefreshRequest extends SessionChoice {
     example: 'rt_…',
     description: 'Required unless the `fleetgate_refresh` cookie is sent; with the cookie, send `X-Requested-With` too.',
   })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOmittable() @IsString() @MaxLength(200)
   refreshToken?: string;
 }
 
@@ -61,7 +61,7 @@ export class LogoutRequest {
     example: 'rt_…',
     description: 'The refresh token to revoke with its family; omit it to use the `fleetgate_refresh` cookie (with `X-Requested-With`).',
   })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOmittable() @IsString() @MaxLength(200)
   refreshToken?: string;
 }
 
