@@ -110,8 +110,9 @@ describe('cookie sessions for the console', () => {
   it('answers 400 naming refreshToken when it is sent as null, to refresh or to log out', async () => {
     for (const path of ['/v1/auth/refresh', '/v1/auth/logout']) {
       const problem = expectProblem(await app.http().post(path).send({ refreshToken: null }), 400, 'validation_failed');
-      expect(problem.errors).toContainEqual({ field: 'refreshToken', message: 'refreshToken must be a string' });
-      expect(problem.errors.every((error: { field: string }) => error.field === 'refreshToken')).toBe(true);
+      const errors = problem.errors as Array<{ field: string; message: string }>;
+      expect(errors).toContainEqual({ field: 'refreshToken', message: 'refreshToken must be a string' });
+      expect(errors.every(({ field }) => field === 'refreshToken')).toBe(true);
     }
   });
 
