@@ -24,6 +24,7 @@ import { AuditChainedAfterCommit1764103500000 } from './1764103500000-audit-chai
 import { CreditDebitStagedStatement1764103600000 } from './1764103600000-credit-debit-staged-statement.js';
 import { InspectionReferencesUnlocked1764103700000 } from './1764103700000-inspection-references-unlocked.js';
 import { UuidV7OneExpression1764103800000 } from './1764103800000-uuid-v7-one-expression.js';
+import { AuditFilterIndexesPartial1764103900000 } from './1764103900000-audit-filter-indexes-partial.js';
 
 /** Every migration, oldest first. Append new ones; never change what a committed one runs (a later one may import its frozen SQL). */
 export const migrations = [
@@ -33,5 +34,5 @@ export const migrations = [
   HotRowsAuditAppend1764101100000, CompanyScanLeases1764101200000,
   CreditLedgerFilters1764102000000, AuditAppendClock1764102100000, AuditAppendAtCommit1764103000000, CreditDebitAtCommit1764103100000,
   InspectionVehicleOfCompany1764103200000, CompanyReferencesUnlocked1764103300000, InspectionTemplatesFixed1764103400000, AuditChainedAfterCommit1764103500000,
-  CreditDebitStagedStatement1764103600000, InspectionReferencesUnlocked1764103700000, UuidV7OneExpression1764103800000,
+  CreditDebitStagedStatement1764103600000, InspectionReferencesUnlocked1764103700000, UuidV7OneExpression1764103800000, AuditFilterIndexesPartial1764103900000,
 ];
