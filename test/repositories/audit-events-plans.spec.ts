@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompaniesRepository } from '../../src/identity/directory/companies.repository.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { type RepositoryContext, startRepositoryContext } from '../support/repositories.js';
 import { startTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 interface PlanNode {
@@ -25,7 +24,7 @@ function indexesOf(node: PlanNode): string[] {
 describe('audit_events read by company, for a company the statistics do not know', () => {
   // a database of its own: its statistics are this file's alone
   let database: TestDatabase;
-  let app: TestApp;
+  let context: RepositoryContext;
   let known: string;
   let unknown: string;
   const EVENTS = 8_000;
@@ -43,17 +42,15 @@ describe('audit_events read by company, for a company the statistics do not know
 
   beforeAll(async () => {
     database = await startTestDatabase({ own: true });
-    app = await startTestApp({ databaseUrl: database.url }); // migrates it
-    const companies = app.app.get(CompaniesRepository, { strict: false });
-    const newCompany = async () => (await companies.save(companies.create({ name: 'Plans Fleet Ltd', creditBalance: 0 }))).id;
-    known = await newCompany();
+    context = await startRepositoryContext({ databaseUrl: database.url }); // migrates it
+    known = await context.newCompany();
     await addEvents(known, 2_000, `CASE WHEN g = 1000 THEN 'denied' ELSE 'success' END`);
     await database.query('ANALYZE audit_events');
-    unknown = await newCompany();
+    unknown = await context.newCompany();
     await addEvents(unknown, EVENTS);
   }, 60_000);
   afterAll(async () => {
-    await app?.close();
+    await context?.close();
     await database?.close();
   });
 

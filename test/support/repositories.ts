@@ -6,7 +6,7 @@ import { type User, UsersRepository } from '../../src/identity/directory/users.r
 import { UnitOfWork } from '../../src/platform/database/unit-of-work.js';
 import type { TenantRepository } from '../../src/platform/database/tenant-repository.js';
 import { uniqueRegistration } from './fleet.js';
-import { startTestApp, type TestApp } from './test-app.js';
+import { startTestApp, type TestApp, type TestAppOptions } from './test-app.js';
 import { VehiclesRepository } from '../../src/vehicles/vehicles.repository.js';
 import { CustomersRepository } from '../../src/customers/customers.repository.js';
 
@@ -31,8 +31,9 @@ export interface RepositoryContext {
   close(): Promise<void>;
 }
 
-export async function startRepositoryContext(): Promise<RepositoryContext> {
-  const app = await startTestApp();
+/** `options` as startTestApp's (e.g. `databaseUrl`: a database of the test's own). */
+export async function startRepositoryContext(options: TestAppOptions = {}): Promise<RepositoryContext> {
+  const app = await startTestApp(options);
   const get = <T>(type: Type<T>): T => app.app.get(type, { strict: false });
   const uow = get(UnitOfWork);
   const companies = get(CompaniesRepository);
