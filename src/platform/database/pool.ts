@@ -1,6 +1,7 @@
 import pg, { type FieldDef, type Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
+import { SharedSessionStatements } from './shared-session-statements.js';
 
 /** TypeORM's own pg pool: for queries that must never run on a caller's transaction (batched lookups, jobs). */
 export function poolOf(dataSource: DataSource): Pool {
@@ -9,12 +10,14 @@ export function poolOf(dataSource: DataSource): Pool {
 
 /** Per pool, whether each connection has a backend session of its own (PostgreSQL), asked once. */
 const ownSessions = new WeakMap<Pool, Promise<boolean>>();
+/** Per pool whose connections share one session (PGlite), the names its statements are prepared under. */
+const sharedSessions = new WeakMap<Pool, SharedSessionStatements>();
 
 /**
  * A hand-written query on a pooled connection as a named prepared statement: parsed and planned once
  * per connection, its rows as pg returns them (no query building, no hydration). On the embedded
- * database it is unnamed: PGlite serves every connection from one backend session, where a name
- * would be shared (and a second connection's prepare of it refused).
+ * database, where PGlite serves every connection from one backend session, it is named for the
+ * connection's slot in that session (SharedSessionStatements).
  */
 export function queryPreparedOnPool<R extends QueryResultRow>(pool: Pool, name: string, text: string, values: unknown[]): Promise<R[]> {
   return withPooledConnection(pool, (client) => queryPreparedOn<R>(pool, client, name, text, values));
@@ -61,7 +64,8 @@ async function checkOut(pool: Pool): Promise<PoolClient> {
 
 /** The same on a connection of the pool already taken (a transaction's). */
 export async function queryPreparedOn<R extends QueryResultRow>(pool: Pool, client: PoolClient, name: string, text: string, values: unknown[]): Promise<R[]> {
-  return (await submit<R>(client, (await hasOwnSession(pool, client)) ? name : undefined, text, values)).rows;
+  const namer = await statementNamer(pool, client);
+  return (await submit<R>(client, namer(name), text, values)).rows;
 }
 
 /**
@@ -77,6 +81,15 @@ function submit<R extends QueryResultRow>(client: PoolClient, name: string | und
     if (name) Object.assign(query, { name });
     client.query(query);
   });
+}
+
+/** How `client` names a prepared statement: as it is where it has a session of its own, else for its slot in the shared one. */
+async function statementNamer(pool: Pool, client: PoolClient): Promise<(name: string | undefined) => string | undefined> {
+  if (await hasOwnSession(pool, client)) return (name) => name;
+  let shared = sharedSessions.get(pool);
+  if (!shared) sharedSessions.set(pool, (shared = new SharedSessionStatements()));
+  const statements = shared;
+  return (name) => name && statements.nameOn(client, name);
 }
 
 function hasOwnSession(pool: Pool, client: PoolClient): Promise<boolean> {
@@ -126,12 +139,12 @@ interface ClientWithStream {
  * per statement, each already handled (a failure nobody awaits does not crash the process).
  */
 export async function queryPipelined(pool: Pool, client: PoolClient, statements: Statement[]): Promise<Array<Promise<StatementResult>>> {
-  const ownSession = await hasOwnSession(pool, client);
+  const namer = await statementNamer(pool, client);
   const stream = (client as unknown as ClientWithStream).connection?.stream;
   stream?.cork?.();
   try {
     return statements.map(({ name, text, values, rowMode }) => {
-      const answered = submit(client, ownSession ? name : undefined, text, values, rowMode);
+      const answered = submit(client, namer(name), text, values, rowMode);
       answered.catch(() => undefined);
       return answered;
     });
