@@ -83,13 +83,20 @@ function submit<R extends QueryResultRow>(client: PoolClient, name: string | und
   });
 }
 
-/** How `client` names a prepared statement: as it is where it has a session of its own, else for its slot in the shared one. */
-async function statementNamer(pool: Pool, client: PoolClient): Promise<(name: string | undefined) => string | undefined> {
-  if (await hasOwnSession(pool, client)) return (name) => name;
-  let shared = sharedSessions.get(pool);
-  if (!shared) sharedSessions.set(pool, (shared = new SharedSessionStatements()));
-  const statements = shared;
+type StatementNamer = (name: string | undefined) => string | undefined;
+const AS_GIVEN: StatementNamer = (name) => name;
+
+/** How `client` names a prepared statement: as given where it has a session of its own, else for its slot in the shared one. */
+async function statementNamer(pool: Pool, client: PoolClient): Promise<StatementNamer> {
+  if (await hasOwnSession(pool, client)) return AS_GIVEN;
+  const statements = sharedSessionOf(pool);
   return (name) => name && statements.nameOn(client, name);
+}
+
+function sharedSessionOf(pool: Pool): SharedSessionStatements {
+  let statements = sharedSessions.get(pool);
+  if (!statements) sharedSessions.set(pool, (statements = new SharedSessionStatements()));
+  return statements;
 }
 
 function hasOwnSession(pool: Pool, client: PoolClient): Promise<boolean> {

@@ -43,15 +43,14 @@ export class SharedSessionStatements {
   }
 
   private slotOf(client: PoolClient): Slot {
-    let slot = this.slots.get(client);
-    if (slot) return slot;
-    slot = this.free.pop() ?? { suffix: `${PROCESS_MARK}${(slotsMade++).toString(36)}`, parsed: {} };
+    const held = this.slots.get(client);
+    if (held) return held;
+    const slot = this.free.pop() ?? { suffix: `${PROCESS_MARK}${(slotsMade++).toString(36)}`, parsed: {} };
     const connection = (client as unknown as { connection: PgConnection }).connection;
     connection.parsedStatements = slot.parsed;
     this.slots.set(client, slot);
-    const taken = slot;
     client.once('end', () => {
-      if (Object.keys(connection.submittedNamedStatements).length === 0) this.free.push(taken);
+      if (Object.keys(connection.submittedNamedStatements).length === 0) this.free.push(slot);
     });
     return slot;
   }
